@@ -1,0 +1,75 @@
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.generic import DetailView, ListView
+
+from articles.models import Article, Category
+
+RELATED_GUIDES = 3
+
+
+def _with_people(queryset):
+    return queryset.select_related("category", "author", "reviewed_by")
+
+
+class HomeView(ListView):
+    template_name = "articles/home.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return Article.objects.published().select_related("category")[:6]
+
+
+class ArticleListView(ListView):
+    paginate_by = 10
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        articles = Article.objects.published().select_related("category")
+        self.category = None
+        if "slug" in self.kwargs:
+            self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+            articles = articles.filter(category=self.category)
+        return articles
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            category=self.category,
+            categories=Category.objects.filter(articles__in=Article.objects.published()).distinct(),
+            **kwargs,
+        )
+
+
+class ArticleDetailView(DetailView):
+    context_object_name = "article"
+    preview = False
+
+    def get_queryset(self):
+        return _with_people(Article.objects.published()).prefetch_related("faqs")
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        breadcrumbs = [
+            {"title": "Home", "url": reverse("home")},
+            {"title": "Guides", "url": reverse("articles:list")},
+            {"title": article.category.name, "url": article.category.get_absolute_url()},
+            {"title": article.title, "url": None},
+        ]
+        return super().get_context_data(
+            faqs=list(article.faqs.all()),
+            related=Article.objects.published().related_to(article).select_related("category")[:RELATED_GUIDES],
+            breadcrumbs=breadcrumbs,
+            preview=self.preview,
+            **kwargs,
+        )
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class ArticlePreviewView(ArticleDetailView):
+    """Staff see a draft or scheduled guide exactly as visitors will."""
+
+    preview = True
+
+    def get_queryset(self):
+        return _with_people(Article.objects.all()).prefetch_related("faqs")
