@@ -1,0 +1,62 @@
+"""What only a browser can show about the guides: rendering, keyboard use, accessibility."""
+
+import io
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+GUIDE = "/guides/deep-muscle-fatigue/"
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture
+def site(live_server):
+    call_command("seed_demo", stdout=io.StringIO())
+    return live_server.url
+
+
+@pytest.mark.parametrize("screen", VIEWPORTS)
+def test_guide_page_opens_on_desktop_and_phone(site, page, screen):
+    page.set_viewport_size(VIEWPORTS[screen])
+    page.goto(site + GUIDE)
+    expect(page.get_by_role("heading", level=1)).to_have_text("What Causes Deep Muscle Fatigue (Even After Rest)?")
+    expect(page.get_by_role("heading", name="FAQs", level=2)).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"guide-{screen}.png", full_page=True)
+
+
+def test_faq_disclosures_open_and_close_with_the_keyboard(site, page):
+    page.goto(site + GUIDE)
+    question = page.get_by_text("Why does muscle fatigue persist even after rest?")
+    answer = page.get_by_text("It may be caused by incomplete recovery")
+    expect(answer).to_be_hidden()
+
+    page.get_by_role("link", name="FAQs").focus()  # the contents entry, then Tab onward to the questions
+    question.focus()
+    page.keyboard.press("Enter")
+    expect(answer).to_be_visible()
+    page.keyboard.press("Space")
+    expect(answer).to_be_hidden()
+
+    page.keyboard.press("Tab")
+    expect(page.get_by_text("Can deep muscle fatigue indicate serious illness?")).to_be_focused()
+
+
+def test_contents_link_moves_to_its_section(site, page):
+    page.goto(site + GUIDE)
+    page.get_by_role("navigation", name="On this page").get_by_role("link", name="Conclusion").click()
+    assert page.url.endswith("#conclusion")
+    expect(page.get_by_role("heading", name="Conclusion")).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("path", ["/", "/guides/", GUIDE])
+def test_axe_finds_no_accessibility_violations(site, page, path):
+    page.goto(site + path)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()

@@ -1,0 +1,42 @@
+"""Small factory functions: sensible defaults, every field overridable."""
+
+import itertools
+from datetime import timedelta
+
+from django.utils import timezone
+
+from articles.models import FAQ, Article, Author, Category
+
+_sequence = itertools.count(1)
+
+
+def make_category(**overrides) -> Category:
+    number = next(_sequence)
+    fields = {"name": f"Category {number}", "slug": f"category-{number}"} | overrides
+    return Category.objects.create(**fields)
+
+
+def make_author(**overrides) -> Author:
+    fields = {"name": f"Test author {next(_sequence)} (placeholder)"} | overrides
+    return Author.objects.create(**fields)
+
+
+def make_article(**overrides) -> Article:
+    number = next(_sequence)
+    fields = {
+        "title": f"Guide {number}",
+        "slug": f"guide-{number}",
+        "summary": f"Summary of guide {number}.",
+        "body": "## First section\n\nSome text.\n\n## Second section\n\nMore text.\n",
+        "status": Article.Status.PUBLISHED,
+        "published_at": timezone.now() - timedelta(days=1),
+    } | overrides
+    if "category" not in fields:
+        fields["category"] = make_category()
+    return Article.objects.create(**fields)
+
+
+def make_faq(article: Article, **overrides) -> FAQ:
+    number = next(_sequence)
+    fields = {"question": f"Question {number}?", "answer": f"Answer {number}.", "order": number} | overrides
+    return FAQ.objects.create(article=article, **fields)
