@@ -1,12 +1,19 @@
 from django.contrib import admin
 
-from articles.models import FAQ, Article, Author, Category
+from articles.models import FAQ, Article, ArticleProduct, Author, Category
 
 
 class FAQInline(admin.StackedInline):
     model = FAQ
     extra = 0
     fields = ["order", "question", "answer"]
+
+
+class ArticleProductInline(admin.TabularInline):
+    model = ArticleProduct
+    extra = 0
+    autocomplete_fields = ["product"]
+    fields = ["order", "product"]
 
 
 @admin.register(Article)
@@ -17,7 +24,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     list_select_related = ["category"]
-    inlines = [FAQInline]
+    inlines = [FAQInline, ArticleProductInline]
 
 
 @admin.register(Category)

@@ -79,6 +79,9 @@ class Article(models.Model):
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="May lie in the future: the guide appears from then on."
     )
+    products = models.ManyToManyField(
+        "cart.Product", through="ArticleProduct", blank=True, related_name="articles", verbose_name="products mentioned"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -104,6 +107,11 @@ class Article(models.Model):
     def clean(self) -> None:
         if self.hero_image and not self.hero_image_alt.strip():
             raise ValidationError({"hero_image_alt": "Describe the hero image for people who cannot see it."})
+
+    def mentioned_products(self) -> list:
+        """The products this guide mentions that the shop still sells, in the guide's order."""
+        links = self.product_links.filter(product__is_active=True).select_related("product")
+        return [link.product for link in links]
 
     @property
     def reading_time(self) -> int:
@@ -141,3 +149,20 @@ class FAQ(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.answer_html = markdown.render_html(self.answer)
         super().save(*args, **kwargs)
+
+
+class ArticleProduct(models.Model):
+    """A product a guide mentions, in the order the guide shows them."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="product_links")
+    product = models.ForeignKey("cart.Product", on_delete=models.CASCADE, related_name="+")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["article", "product"], name="product_mentioned_once")]
+        verbose_name = "product mentioned"
+        verbose_name_plural = "products mentioned"
+
+    def __str__(self) -> str:
+        return f"{self.product} in {self.article}"

@@ -58,6 +58,7 @@ class ArticleDetailView(DetailView):
         ]
         return super().get_context_data(
             faqs=list(article.faqs.all()),
+            products=article.mentioned_products(),
             related=Article.objects.published().related_to(article).select_related("category")[:RELATED_GUIDES],
             breadcrumbs=breadcrumbs,
             preview=self.preview,

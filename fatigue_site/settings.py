@@ -43,7 +43,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_htmx",
     "articles",
+    "cart",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "fatigue_site.urls"
@@ -69,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fatigue_site.context_processors.site",
+                "cart.context_processors.cart",
             ],
         },
     },
@@ -104,3 +108,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 SITE_NAME = os.environ.get("SITE_NAME", "Steady Strength")
+
+# The shop
+CURRENCY = os.environ.get("CURRENCY", "USD")
+CART_MAX_QUANTITY = 20
+CART_UNDO_SECONDS = 10 * 60

@@ -8,5 +8,7 @@ from articles.views import HomeView
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("guides/", include("articles.urls")),
+    path("shop/", include("cart.shop_urls")),
+    path("cart/", include("cart.urls")),
     path("admin/", admin.site.urls),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -28,3 +28,19 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def session(client):
+    """The test client's session, saved so that it has a key, as a browser's would after its first visit."""
+    store = client.session
+    store.save()
+    client.cookies["sessionid"] = store.session_key
+    return store
+
+
+@pytest.fixture
+def cart(session):
+    from cart.cart import Cart
+
+    return Cart(session)

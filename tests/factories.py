@@ -2,10 +2,12 @@
 
 import itertools
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from articles.models import FAQ, Article, Author, Category
+from cart.models import Product
 
 _sequence = itertools.count(1)
 
@@ -40,3 +42,16 @@ def make_faq(article: Article, **overrides) -> FAQ:
     number = next(_sequence)
     fields = {"question": f"Question {number}?", "answer": f"Answer {number}.", "order": number} | overrides
     return FAQ.objects.create(article=article, **fields)
+
+
+def make_product(**overrides) -> Product:
+    number = next(_sequence)
+    fields = {
+        "name": f"Product {number}",
+        "slug": f"product-{number}",
+        "sku": f"SKU-{number}",
+        "short_description": f"Short description {number}.",
+        "price": Decimal("10.00"),
+        "stock": 50,
+    } | overrides
+    return Product.objects.create(**fields)

@@ -115,12 +115,12 @@ def test_guide_page_has_breadcrumbs_and_related_guides_from_its_category(client)
 
 
 @pytest.mark.parametrize("faq_count", [1, 20])
-def test_guide_page_runs_three_queries_whatever_the_number_of_faqs(client, django_assert_num_queries, faq_count):
+def test_guide_page_runs_four_queries_whatever_the_number_of_faqs(client, django_assert_num_queries, faq_count):
     article = make_article(author=make_author(), reviewed_by=make_author())
     for _ in range(faq_count):
         make_faq(article)
-    # The guide with its people, its FAQs, and the related guides.
-    with django_assert_num_queries(3):
+    # The guide with its people, its FAQs, the products it mentions, the related guides.
+    with django_assert_num_queries(4):
         response = client.get(article.get_absolute_url())
     assert len(find_all(parse(response.content), "details", **{"class": "faq"})) == faq_count
 

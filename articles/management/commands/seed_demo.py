@@ -1,20 +1,33 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from articles.importing import import_article
-from articles.models import Article
+from articles.models import Article, ArticleProduct
+from cart.demo import load_products
 
 SEED_ARTICLE = Path(__file__).resolve().parents[2] / "content" / "deep-muscle-fatigue.md"
 SEED_SLUG = "deep-muscle-fatigue"
 
 
 class Command(BaseCommand):
-    help = "Load the demo content. Safe to run again: what exists already is left as it is."
+    help = "Load the demo guide and products. Safe to run again: what exists already is left as it is."
 
+    @transaction.atomic
     def handle(self, *args, **options):
-        if Article.objects.filter(slug=SEED_SLUG).exists():
-            self.stdout.write("Demo guide present; left unchanged.")
-            return
-        article, _ = import_article(SEED_ARTICLE)
-        self.stdout.write(self.style.SUCCESS(f"Loaded demo guide '{article.title}'."))
+        loaded = []
+        article = Article.objects.filter(slug=SEED_SLUG).first()
+        if article is None:
+            article, _ = import_article(SEED_ARTICLE)
+            loaded.append(f"the guide '{article.title}'")
+        products = load_products()
+        # Only products created now are linked, so a link that staff removed stays removed.
+        first = article.product_links.count() + 1
+        ArticleProduct.objects.bulk_create(
+            ArticleProduct(article=article, product=product, order=order)
+            for order, product in enumerate(products, start=first)
+        )
+        if products:
+            loaded.append(f"{len(products)} products")
+        self.stdout.write(f"Loaded {' and '.join(loaded)}." if loaded else "Demo content present; left unchanged.")

@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.utils.html import format_html
+
+from cart.models import CartLine, Product
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["thumbnail", "name", "sku", "price", "sale_price", "stock", "is_active"]
+    list_display_links = ["thumbnail", "name"]
+    list_editable = ["sale_price", "stock", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "sku"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["image_preview", "created_at", "updated_at"]
+
+    @admin.display(description="")
+    def thumbnail(self, product: Product) -> str:
+        if not product.image:
+            return "—"
+        return format_html('<img src="{}" alt="" width="48" height="48" style="object-fit: cover">', product.image.url)
+
+    @admin.display(description="Current image")
+    def image_preview(self, product: Product) -> str:
+        if not product.image:
+            return "No image yet."
+        return format_html('<img src="{}" alt="{}" width="240">', product.image.url, product.image_alt)
+
+
+@admin.register(CartLine)
+class CartLineAdmin(admin.ModelAdmin):
+    list_display = ["product_name", "quantity", "unit_price_seen", "added_at"]
+    readonly_fields = ["cart_key", "product", "product_name", "quantity", "unit_price_seen", "added_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

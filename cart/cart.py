@@ -1,0 +1,237 @@
+"""The visitor's cart: one class over the session.
+
+The session holds only the cart's key (and, after "Remove All Items", product ids and
+quantities for Undo). Lines live in the CartLine table and every change is one atomic
+statement, so a double click or two tabs never lose an update. Names, prices and stock
+always come from the database.
+"""
+
+import hashlib
+import re
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from cart.models import CartLine, Product
+from cart.money import format_money
+
+SESSION_KEY = "cart"
+UNDO_KEY = "cart_undo"
+KEY_PATTERN = re.compile(r"[0-9a-f]{64}")
+
+
+class CartError(Exception):
+    """A change the cart refuses; the message is for the visitor."""
+
+
+@dataclass
+class Line:
+    product: Product
+    quantity: int
+    notice: str = ""
+
+    @property
+    def unit_price(self) -> Decimal:
+        return self.product.current_price
+
+    @property
+    def total(self) -> Decimal:
+        return self.product.current_price * self.quantity
+
+
+@dataclass
+class Notice:
+    """What changed on a line since the visitor last saw it."""
+
+    product_id: int | None
+    text: str
+    removed: bool = False
+
+
+class Cart:
+    def __init__(self, session) -> None:
+        self.session = session
+        self.notices: list[Notice] = []
+
+    # Identity ---------------------------------------------------------------
+
+    def _key(self, create: bool = False) -> str | None:
+        value = self.session.get(SESSION_KEY)
+        if isinstance(value, str) and KEY_PATTERN.fullmatch(value):
+            return value
+        if value is not None:  # malformed: start clean
+            del self.session[SESSION_KEY]
+        if not create:
+            return None
+        if self.session.session_key is None:
+            self.session.save()
+        # Derived from the session key, so two first requests of one session agree on it,
+        # and it survives a later change of session key because it is stored.
+        key = hashlib.sha256(self.session.session_key.encode()).hexdigest()
+        self.session[SESSION_KEY] = key
+        return key
+
+    def _rows(self):
+        return CartLine.objects.filter(cart_key=self._key())
+
+    def _changed(self) -> None:
+        self.__dict__.pop("lines", None)
+
+    # Reads ------------------------------------------------------------------
+
+    @cached_property
+    def lines(self) -> list[Line]:
+        """Lines whose product can still be sold, in the order they were added. No query without a cart."""
+        if self._key() is None:
+            return []
+        rows = self._rows().select_related("product")
+        notices = {notice.product_id: notice.text for notice in self.notices if not notice.removed}
+        return [
+            Line(row.product, row.quantity, notices.get(row.product_id, ""))
+            for row in rows
+            if row.product and row.product.is_active
+        ]
+
+    @property
+    def count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((line.total for line in self.lines), Decimal("0.00"))
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def quantity_of(self, product: Product) -> int:
+        return next((line.quantity for line in self.lines if line.product.pk == product.pk), 0)
+
+    # Writes -----------------------------------------------------------------
+
+    def add(self, product: Product, quantity: int) -> int:
+        """Add `quantity` of `product`; return the quantity now in the cart."""
+        self._check_sellable(product, quantity)
+        limit = product.max_order_quantity
+        if quantity > limit:
+            raise CartError(f"Only {limit} of {product.name} can be ordered; choose {limit} or fewer.")
+        key = self._key(create=True)
+        table, quantity_column = CartLine._meta.db_table, CartLine._meta.get_field("quantity").column
+        # One statement on SQLite and PostgreSQL alike: insert, or add to the existing line,
+        # but only while the result stays within the limit. No row back means it would not.
+        sql = f"""
+            INSERT INTO {table} (cart_key, product_id, product_name, quantity, unit_price_seen, added_at)
+            VALUES (%s, %s, %s, %s, %s, %s)
+            ON CONFLICT (cart_key, product_id) DO UPDATE
+                SET {quantity_column} = {table}.{quantity_column} + excluded.{quantity_column},
+                    product_name = excluded.product_name
+                WHERE {table}.{quantity_column} + excluded.{quantity_column} <= %s
+            RETURNING {quantity_column}
+        """  # noqa: S608 (names come from the model, values are parameters)
+        with connection.cursor() as cursor:
+            price = connection.ops.adapt_decimalfield_value(product.current_price, 10, 2)
+            now = connection.ops.adapt_datetimefield_value(timezone.now())
+            cursor.execute(sql, [key, product.pk, product.name, quantity, price, now, limit])
+            row = cursor.fetchone()
+        self._changed()
+        if row is None:
+            raise CartError(
+                f"You can have at most {limit} of {product.name} in your cart; "
+                f"it has {self.quantity_of(product)} already."
+            )
+        return row[0]
+
+    def set_quantity(self, product: Product, quantity: int) -> None:
+        self._check_sellable(product, quantity)
+        limit = product.max_order_quantity
+        if quantity > limit:
+            raise CartError(f"Only {limit} of {product.name} can be ordered; choose {limit} or fewer.")
+        updated = self._rows().filter(product=product).update(quantity=quantity, unit_price_seen=product.current_price)
+        self._changed()
+        if not updated:
+            raise CartError(f"{product.name} is not in your cart.")
+
+    def remove(self, product: Product) -> None:
+        self._rows().filter(product=product).delete()
+        self._changed()
+
+    def clear(self) -> None:
+        """Empty the cart, keeping what was in it for a while so that it can be undone."""
+        if self._key() is None:
+            return
+        kept = list(self._rows().exclude(product=None).values_list("product_id", "quantity"))
+        self._rows().delete()
+        self._changed()
+        if kept:
+            self.session[UNDO_KEY] = {"until": int(time.time()) + settings.CART_UNDO_SECONDS, "lines": kept}
+
+    @property
+    def can_undo(self) -> bool:
+        undo = self.session.get(UNDO_KEY)
+        return isinstance(undo, dict) and isinstance(undo.get("until"), int) and undo["until"] > time.time()
+
+    def undo_clear(self) -> list[str]:
+        """Put back what `clear` removed, as far as stock allows; return what could not be put back."""
+        undo = self.session.pop(UNDO_KEY, None)
+        if not isinstance(undo, dict) or not isinstance(undo.get("until"), int) or undo["until"] <= time.time():
+            raise CartError("There is nothing to undo any more.")
+        wanted = {}
+        for item in undo.get("lines", []):
+            if isinstance(item, list | tuple) and len(item) == 2 and all(type(n) is int and n > 0 for n in item):
+                wanted[item[0]] = item[1]
+        problems = []
+        for product in Product.objects.filter(pk__in=wanted):
+            try:
+                self.add(product, max(1, min(wanted[product.pk], product.max_order_quantity)))
+            except CartError as error:
+                problems.append(f"{product.name} could not be put back: {error}")
+        return problems
+
+    def reconcile(self) -> list[Notice]:
+        """Bring the lines in line with the shop: drop what cannot be sold, lower to stock, note new prices."""
+        self.notices = []
+        if self._key() is None:
+            return self.notices
+        for row in self._rows().select_related("product"):
+            product = row.product
+            if product is None or not product.is_active or product.stock == 0:
+                reason = "is out of stock" if product and product.is_active else "is no longer available"
+                text = f"{row.product_name} {reason} and was removed from your cart."
+                self.notices.append(Notice(row.product_id, text, removed=True))
+                row.delete()
+                continue
+            changes, texts = {}, []
+            if row.quantity > product.max_order_quantity:
+                changes["quantity"] = product.max_order_quantity
+                texts.append(
+                    f"only {changes['quantity']} can be ordered now, so we lowered your quantity from {row.quantity}."
+                )
+            if row.unit_price_seen != product.current_price:
+                changes["unit_price_seen"] = product.current_price
+                old, new = format_money(row.unit_price_seen), format_money(product.current_price)
+                texts.append(f"the price changed from {old} to {new}.")
+            if changes:
+                CartLine.objects.filter(pk=row.pk).update(**changes)
+                self.notices.append(Notice(product.pk, f"{product.name}: {' '.join(texts)}"))
+        self._changed()
+        return self.notices
+
+    @staticmethod
+    def _check_sellable(product: Product, quantity: int) -> None:
+        if not product.is_active:
+            raise CartError(f"{product.name} is no longer available.")
+        if product.stock == 0:
+            raise CartError(f"{product.name} is out of stock.")
+        if not 1 <= quantity <= settings.CART_MAX_QUANTITY:
+            raise CartError(f"Choose a quantity from 1 to {settings.CART_MAX_QUANTITY}.")
+
+
+def get_cart(request) -> Cart:
+    """The request's one Cart, shared by the view and the mini cart in the header."""
+    if not hasattr(request, "_cart"):
+        request._cart = Cart(request.session)
+    return request._cart

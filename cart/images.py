@@ -1,0 +1,66 @@
+"""Product images: validate uploads, store them re-encoded and resized, and make responsive renditions."""
+
+import io
+from pathlib import PurePosixPath
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+MAX_STORED_SIDE = 1600
+RENDITION_WIDTHS = (320, 640, 960)
+FORMAT, EXTENSION = "WEBP", ".webp"
+
+
+def validate_image(file) -> None:
+    """Refuse anything that is not a real, reasonably sized image."""
+    if file.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(f"The image is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; upload a smaller one.")
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            if image.width * image.height > MAX_PIXELS:
+                raise ValidationError("The image has too many pixels; upload one under 40 megapixels.")
+            image.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
+        raise ValidationError("Upload a real image (JPEG, PNG or WebP).") from None
+    finally:
+        file.seek(0)
+
+
+def _encode(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, FORMAT, quality=82, method=4)
+    return buffer.getvalue()
+
+
+def normalise(file) -> ContentFile:
+    """Re-encode an upload as WebP no larger than MAX_STORED_SIDE, upright, without metadata."""
+    file.seek(0)
+    with Image.open(file) as original:
+        image = ImageOps.exif_transpose(original).convert("RGB")
+    image.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE))
+    stem = PurePosixPath(file.name).stem or "image"
+    return ContentFile(_encode(image), name=stem + EXTENSION)
+
+
+def make_renditions(name: str) -> list[dict]:
+    """Write narrower copies of the stored image `name`; return [{"width", "height", "name"}], widest last."""
+    with default_storage.open(name) as stored, Image.open(stored) as source:
+        source.load()
+    path = PurePosixPath(name)
+    renditions = []
+    for width in RENDITION_WIDTHS:
+        if width >= source.width:
+            break
+        copy = source.copy()
+        copy.thumbnail((width, source.height))
+        target = default_storage.save(
+            f"{path.parent}/renditions/{path.stem}-{width}w{EXTENSION}", ContentFile(_encode(copy))
+        )
+        renditions.append({"width": copy.width, "height": copy.height, "name": target})
+    renditions.append({"width": source.width, "height": source.height, "name": name})
+    return renditions

@@ -1,0 +1,119 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from cart import images
+
+MONEY = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0.01"))]}
+
+
+class ProductQuerySet(models.QuerySet):
+    def active(self) -> "ProductQuerySet":
+        return self.filter(is_active=True)
+
+
+class Product(models.Model):
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=150, unique=True)
+    sku = models.CharField("SKU", max_length=40, unique=True)
+    short_description = models.CharField(max_length=250)
+    description = models.TextField(blank=True)
+    price = models.DecimalField(**MONEY)
+    sale_price = models.DecimalField(**MONEY, null=True, blank=True, help_text="Leave empty when not on sale.")
+    stock = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField("active", default=True, help_text="Inactive products are hidden from the shop.")
+    image = models.ImageField(
+        upload_to="products/",
+        blank=True,
+        validators=[images.validate_image],
+        width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField("image alt text", max_length=200, blank=True)
+    renditions = models.JSONField(default=list, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(sale_price__isnull=True) | models.Q(sale_price__lt=models.F("price")),
+                name="sale_price_below_price",
+                violation_error_message="The sale price must be lower than the price.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # A new upload is stored re-encoded and resized, and gets its renditions.
+        fresh_upload = bool(self.image) and not self.image._committed
+        if fresh_upload:
+            self.image = images.normalise(self.image)
+        super().save(*args, **kwargs)
+        if fresh_upload:
+            self.renditions = images.make_renditions(self.image.name)
+            super().save(update_fields=["renditions"])
+        elif not self.image and self.renditions:
+            self.renditions = []
+            super().save(update_fields=["renditions"])
+
+    def get_absolute_url(self) -> str:
+        return reverse("shop:product", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.image and not self.image_alt.strip():
+            raise ValidationError({"image_alt": "Describe the image for people who cannot see it."})
+
+    @property
+    def current_price(self) -> Decimal:
+        return self.sale_price if self.sale_price is not None else self.price
+
+    @property
+    def on_sale(self) -> bool:
+        return self.sale_price is not None
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    @property
+    def max_order_quantity(self) -> int:
+        """How many one cart may hold: the stock, within the shop's per-line limit."""
+        return min(self.stock, settings.CART_MAX_QUANTITY)
+
+    @property
+    def srcset(self) -> str:
+        return ", ".join(f"{default_storage.url(r['name'])} {r['width']}w" for r in self.renditions)
+
+
+class CartLine(models.Model):
+    """One product in one visitor's cart. The quantity is changed by single atomic statements."""
+
+    cart_key = models.CharField(max_length=64, db_index=True)
+    product = models.ForeignKey(Product, on_delete=models.SET_NULL, null=True, related_name="+")
+    product_name = models.CharField(max_length=150, help_text="The name when last seen, to report a removal.")
+    quantity = models.PositiveIntegerField()
+    unit_price_seen = models.DecimalField(max_digits=10, decimal_places=2)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart_key", "product"], name="one_line_per_product"),
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="quantity_at_least_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_name}"

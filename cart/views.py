@@ -1,0 +1,117 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import DetailView, ListView
+
+from cart.cart import Cart, CartError, get_cart
+from cart.forms import ProductForm, QuantityForm
+from cart.models import Product
+
+
+class ProductListView(ListView):
+    queryset = Product.objects.active()
+    paginate_by = 12
+    context_object_name = "products"
+
+
+class ProductDetailView(DetailView):
+    queryset = Product.objects.active()
+    context_object_name = "product"
+
+    def get_context_data(self, **kwargs):
+        breadcrumbs = [
+            {"title": "Home", "url": reverse("home")},
+            {"title": "Shop", "url": reverse("shop:list")},
+            {"title": self.object.name, "url": None},
+        ]
+        return super().get_context_data(breadcrumbs=breadcrumbs, **kwargs)
+
+
+def cart_detail(request: HttpRequest) -> HttpResponse:
+    cart = get_cart(request)
+    cart.reconcile()
+    return render(request, "cart/detail.html", {"notices": cart.notices})
+
+
+@require_GET
+def mini_cart(request: HttpRequest) -> HttpResponse:
+    """The mini cart's parts alone, for a tab or a restored page that must catch up."""
+    return render(request, "cart/includes/updated.html", {"on_cart_page": False})
+
+
+def _back(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("cart:detail")
+
+
+def _done(request: HttpRequest, text: str, *, status: int = 200) -> HttpResponse:
+    """Answer an action: the updated fragments for a background request, else a message and a redirect back."""
+    if request.htmx:
+        on_cart_page = request.htmx.current_url_abs_path == reverse("cart:detail")
+        context = {"status_text": text, "error": status >= 400, "on_cart_page": on_cart_page}
+        return render(request, "cart/includes/updated.html", context, status=status)
+    if status >= 400:
+        return render(request, "cart/rejected.html", {"error": text, "back": _back(request)}, status=status)
+    messages.success(request, text)
+    return redirect(_back(request))
+
+
+def _product_action(request: HttpRequest, form_class, action) -> HttpResponse:
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _done(request, form.first_error(), status=400)
+    product = Product.objects.filter(pk=form.cleaned_data["product"]).first()
+    if product is None:
+        return _done(request, "That product is not in our shop.", status=404)
+    try:
+        text = action(get_cart(request), product, form.cleaned_data)
+    except CartError as error:
+        return _done(request, str(error), status=400)
+    return _done(request, text)
+
+
+@require_POST
+def add(request: HttpRequest) -> HttpResponse:
+    def action(cart: Cart, product: Product, data: dict) -> str:
+        cart.add(product, data["quantity"])
+        return f"Added {data['quantity']} × {product.name} to your cart."
+
+    return _product_action(request, QuantityForm, action)
+
+
+@require_POST
+def update(request: HttpRequest) -> HttpResponse:
+    def action(cart: Cart, product: Product, data: dict) -> str:
+        cart.set_quantity(product, data["quantity"])
+        return f"{product.name}: quantity is now {data['quantity']}."
+
+    return _product_action(request, QuantityForm, action)
+
+
+@require_POST
+def remove(request: HttpRequest) -> HttpResponse:
+    def action(cart: Cart, product: Product, data: dict) -> str:
+        cart.remove(product)
+        return f"Removed {product.name} from your cart."
+
+    return _product_action(request, ProductForm, action)
+
+
+@require_POST
+def clear(request: HttpRequest) -> HttpResponse:
+    get_cart(request).clear()
+    return _done(request, "Removed all items from your cart.")
+
+
+@require_POST
+def undo(request: HttpRequest) -> HttpResponse:
+    try:
+        problems = get_cart(request).undo_clear()
+    except CartError as error:
+        return _done(request, str(error), status=400)
+    return _done(request, " ".join(["Your items are back in the cart.", *problems]))
