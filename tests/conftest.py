@@ -1,4 +1,9 @@
 import pytest
+from playwright.sync_api import expect
+
+# Fail fast: every page here is local, and nothing should take seconds.
+BROWSER_TIMEOUT_MS = 5_000
+expect.set_options(timeout=BROWSER_TIMEOUT_MS)
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -21,6 +26,12 @@ def _test_settings(settings, tmp_path):
 @pytest.fixture(scope="session")
 def browser_type_launch_args():
     return {"executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def context(context):
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
+    return context
 
 
 @pytest.fixture

@@ -1,0 +1,151 @@
+"""The cart in a real browser: the walk from the issue with and without JavaScript, the drawer, tabs, back button."""
+
+import io
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+GUIDE = "/guides/deep-muscle-fatigue/"
+MAGNESIUM = "Magnesium glycinate capsules"
+
+
+@pytest.fixture
+def site(live_server):
+    call_command("seed_demo", stdout=io.StringIO())
+    return live_server.url
+
+
+@pytest.fixture
+def no_js_page(browser):
+    context = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def badge(page: Page):
+    return page.locator("#mini-cart-count")
+
+
+def walk(page: Page, site: str, *, javascript: bool) -> None:
+    """Read the guide, add magnesium, open My Cart, set 3, add a second product, remove all."""
+    page.goto(site + GUIDE)
+    page.evaluate("window.notReloaded = true") if javascript else None
+    page.get_by_role("button", name=f"Add to cart: {MAGNESIUM}").click()
+    expect(badge(page)).to_have_text("1 item in")
+    if javascript:
+        assert page.evaluate("window.notReloaded") is True
+        expect(page.locator("#cart-status")).to_have_text(
+            f"Added 1 × {MAGNESIUM} to your cart. Your cart has 1 item, subtotal $18.50."
+        )
+    else:
+        expect(page.get_by_text(f"Added 1 × {MAGNESIUM} to your cart.")).to_be_visible()
+
+    page.locator(".mini-cart__toggle").click()
+    panel = page.locator("#mini-cart-panel")
+    expect(panel).to_be_visible()
+    expect(panel).to_contain_text(f"{MAGNESIUM} × 1 $18.50")
+    panel.get_by_role("link", name="View cart").click()
+    expect(page).to_have_url(site + "/cart/")
+
+    page.get_by_label(f"Quantity of {MAGNESIUM}").fill("3")
+    page.get_by_role("button", name=f"Update {MAGNESIUM}").click()
+    expect(page.locator("#cart-contents")).to_contain_text("Subtotal $55.50")
+    expect(badge(page)).to_have_text("3 items in")
+
+    page.goto(site + "/shop/")
+    page.get_by_role("button", name="Add to cart: Foam roller").click()
+    expect(badge(page)).to_have_text("4 items in")
+
+    page.goto(site + "/cart/")
+    page.locator("#cart-contents").get_by_role("button", name="Remove All Items").click()
+    expect(page.locator("#cart-contents")).to_contain_text("No products in the cart.")
+    expect(badge(page)).to_have_text("0 items in")
+    expect(page.get_by_role("button", name="Undo: put the items back")).to_be_visible()
+
+
+def test_the_cart_walk_with_javascript(site, page):
+    walk(page, site, javascript=True)
+
+
+def test_the_cart_walk_without_javascript(site, no_js_page):
+    walk(no_js_page, site, javascript=False)
+
+
+def test_undo_puts_the_items_back_in_place(site, page):
+    page.goto(site + "/shop/")
+    page.get_by_role("button", name="Add to cart: Foam roller").click()
+    expect(badge(page)).to_have_text("1 item in")
+    page.goto(site + "/cart/")
+    page.locator("#cart-contents").get_by_role("button", name="Remove All Items").click()
+    page.get_by_role("button", name="Undo: put the items back").click()
+    expect(page.locator("#cart-contents")).to_contain_text("Foam roller")
+    expect(badge(page)).to_have_text("1 item in")
+
+
+def test_drawer_keyboard_escape_closes_and_returns_focus(site, page):
+    page.goto(site + "/shop/")
+    page.get_by_role("button", name="Add to cart: Yoga mat").click()
+    expect(badge(page)).to_have_text("1 item in")
+    toggle = page.locator(".mini-cart__toggle")
+    panel = page.locator("#mini-cart-panel")
+
+    focus_in_panel = "document.getElementById('mini-cart-panel').contains(document.activeElement)"
+    toggle.focus()
+    page.keyboard.press("Tab")
+    expect(toggle).not_to_be_focused()
+    assert page.evaluate(focus_in_panel) is False  # closed: nothing in it takes focus
+
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(panel).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(panel.get_by_role("link", name="Yoga mat")).to_be_focused()
+    assert page.evaluate(focus_in_panel) is True
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    expect(toggle).to_be_focused()
+
+
+def test_badge_is_right_in_a_second_tab(site, page):
+    other = page.context.new_page()
+    other.goto(site + GUIDE)
+    page.goto(site + "/shop/")
+    page.get_by_role("button", name="Add to cart: Foam roller").click()
+    expect(badge(page)).to_have_text("1 item in")
+    expect(badge(other)).to_have_text("1 item in")
+
+
+def test_badge_is_right_after_the_back_button(site, page):
+    page.goto(site + GUIDE)
+    page.get_by_role("button", name=f"Add to cart: {MAGNESIUM}").click()
+    expect(badge(page)).to_have_text("1 item in")
+    page.goto(site + "/shop/")
+    page.get_by_role("button", name="Add to cart: Foam roller").click()
+    expect(badge(page)).to_have_text("2 items in")
+    page.go_back()
+    expect(page).to_have_url(site + GUIDE)
+    expect(badge(page)).to_have_text("2 items in")
+
+
+def test_axe_finds_no_violations_on_the_cart_page_and_the_open_drawer(site, page):
+    page.goto(site + "/shop/")
+    page.get_by_role("button", name="Add to cart: Foam roller").click()
+    expect(badge(page)).to_have_text("1 item in")
+    page.goto(site + "/cart/")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.locator(".mini-cart__toggle").click()
+    expect(page.locator("#mini-cart-panel")).to_be_visible()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("path", ["/shop/", "/shop/foam-roller/"])
+def test_axe_finds_no_violations_on_shop_pages(site, page, path):
+    page.goto(site + path)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
