@@ -1,0 +1,70 @@
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from cart.images import validate_image
+from tests.factories import make_article, make_product
+from tests.html import find_all, parse
+
+pytestmark = pytest.mark.django_db
+
+
+def png(width: int, height: int, mode: str = "RGB", name: str = "photo.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new(mode, (width, height), "white" if mode == "RGB" else 1).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def test_a_file_that_is_not_an_image_is_refused():
+    with pytest.raises(ValidationError, match="Upload a real image"):
+        validate_image(SimpleUploadedFile("evil.png", b"<script>alert(1)</script>", content_type="image/png"))
+
+
+def test_an_image_with_too_many_pixels_is_refused():
+    with pytest.raises(ValidationError, match="too many pixels"):
+        validate_image(png(8000, 6000, mode="1"))
+
+
+def test_an_oversized_file_is_refused():
+    with pytest.raises(ValidationError, match="larger than 8 MB"):
+        validate_image(SimpleUploadedFile("big.png", b"\0" * (8 * 1024 * 1024 + 1)))
+
+
+def test_a_real_image_passes():
+    validate_image(png(100, 100))
+
+
+def test_upload_is_stored_as_resized_webp_with_renditions():
+    product = make_product(image=png(2000, 1000), image_alt="A test image")
+    assert product.image.name.endswith(".webp")
+    assert (product.image_width, product.image_height) == (1600, 800)
+    with product.image.open() as stored, Image.open(stored) as image:
+        assert (image.format, image.size) == ("WEBP", (1600, 800))
+    assert [(r["width"], r["height"]) for r in product.renditions] == [(320, 160), (640, 320), (960, 480), (1600, 800)]
+    assert product.srcset.endswith(f"{product.image.url} 1600w")
+
+
+def test_product_page_image_has_size_srcset_and_alt(client):
+    product = make_product(image=png(800, 800), image_alt="A test image")
+    img = find_all(parse(client.get(product.get_absolute_url()).content), "img", **{"class": "product-image"})[0]
+    attributes = dict(img.attributes)
+    assert (attributes["width"], attributes["height"], attributes["alt"]) == ("800", "800", "A test image")
+    assert "320w" in attributes["srcset"]
+    assert "loading" not in attributes  # the main image loads at once
+
+
+def test_images_in_the_guide_load_lazily(client):
+    article = make_article()
+    article.product_links.create(product=make_product(image=png(400, 400), image_alt="A test image"))
+    img = find_all(parse(client.get(article.get_absolute_url()).content), "img", **{"class": "product-image"})[0]
+    assert ("loading", "lazy") in img.attributes
+
+
+def test_image_without_alt_text_fails_validation():
+    product = make_product()
+    product.image = png(10, 10)
+    with pytest.raises(ValidationError, match="Describe the image"):
+        product.full_clean()

@@ -1,0 +1,72 @@
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.models import Article
+from cart.models import Product
+from tests.factories import make_product
+from tests.html import find_all, parse, text
+
+pytestmark = pytest.mark.django_db
+
+
+def test_shop_lists_active_products_twelve_to_a_page(client):
+    for _ in range(13):
+        make_product()
+    make_product(name="Retired product", is_active=False)
+    first = client.get("/shop/")
+    assert len(find_all(parse(first.content), "article", **{"class": "card product-card"})) == 12
+    assertContains(client.get("/shop/?page=2"), "Page 2 of 2")
+    assertNotContains(first, "Retired product")
+
+
+def test_product_page_has_price_and_add_to_cart(client):
+    product = make_product(name="Foam roller")
+    response = client.get("/shop/" + product.slug + "/")
+    assertContains(response, "<h1>Foam roller</h1>", html=True)
+    assertContains(response, 'aria-label="Add to cart: Foam roller"')
+
+
+def test_inactive_product_page_is_404(client):
+    product = make_product(is_active=False)
+    assert client.get(product.get_absolute_url()).status_code == 404
+
+
+def test_seed_demo_adds_seven_products_linked_to_the_guide_in_order():
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    article = Article.objects.get()
+    assert [p.name for p in article.mentioned_products()] == [
+        "Magnesium glycinate capsules",
+        "Potassium citrate tablets",
+        "Iron with vitamin C tablets",
+        "Plant protein powder, unflavoured",
+        "Electrolyte hydration mix",
+        "Foam roller",
+        "Yoga mat",
+    ]
+    assert Product.objects.count() == 7
+    assert all(p.image and p.image_alt and p.renditions for p in Product.objects.all())
+
+
+def test_seed_demo_keeps_a_link_that_staff_removed_removed():
+    call_command("seed_demo", stdout=io.StringIO())
+    Article.objects.get().product_links.filter(product__sku="DEMO-MAT-01").delete()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert "Yoga mat" not in [p.name for p in Article.objects.get().mentioned_products()]
+
+
+def test_demo_product_copy_makes_no_disease_claims_and_says_it_is_a_placeholder():
+    call_command("seed_demo", stdout=io.StringIO())
+    for product in Product.objects.all():
+        copy = f"{product.name} {product.short_description} {product.description}".lower()
+        assert not re.search(r"\b(cures?|treats?|treatment|prevents?|heals?)\b", copy), product.name
+        assert "placeholder product for the demo shop" in copy
+
+
+def test_prices_are_formatted_in_the_configured_currency(client):
+    make_product(name="Protein", price="1234.50")
+    assert "$1,234.50" in text(client.get("/shop/").content)
