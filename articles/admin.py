@@ -1,6 +1,46 @@
-from django.contrib import admin
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import FAQ, Article, ArticleProduct, Author, Category
+
+
+def renumber(rows) -> None:
+    """Give ordered rows the orders 1, 2, 3... (cosmetic, so no history entry)."""
+    for number, row in enumerate(rows, start=1):
+        if row.order != number:
+            type(row).objects.filter(pk=row.pk).update(order=number)
+
+
+class ReviewOverdueFilter(admin.SimpleListFilter):
+    title = "medical review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", f"Overdue (over {settings.REVIEW_PERIOD_DAYS} days or never)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            due = timezone.localdate() - timedelta(days=settings.REVIEW_PERIOD_DAYS)
+            return queryset.filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=due))
+        return queryset
+
+
+class ArticleAdminForm(forms.ModelForm):
+    minor_edit = forms.BooleanField(
+        required=False, help_text="A typo fix: keep the “Last updated” date readers see as it is."
+    )
+
+    class Meta:
+        model = Article
+        fields = "__all__"  # noqa: DJ007 (the admin picks the fields from its fieldsets)
 
 
 class FAQInline(admin.StackedInline):
@@ -17,20 +57,102 @@ class ArticleProductInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "published_at", "updated_at", "category"]
-    list_filter = ["status", "category"]
+class ArticleAdmin(SimpleHistoryAdmin):
+    form = ArticleAdminForm
+    list_display = ["title", "status_label", "publish_time", "last_updated", "reviewed_by", "last_reviewed"]
+    list_filter = ["status", "category", ReviewOverdueFilter]
+    list_select_related = ["reviewed_by"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
-    list_select_related = ["category"]
+    autocomplete_fields = ["author", "reviewed_by"]
+    readonly_fields = ["preview", "last_updated", "created_at"]
     inlines = [FAQInline, ArticleProductInline]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "category", "body", "preview"]}),
+        ("Hero image", {"fields": ["hero_image", "hero_image_alt"], "classes": ["collapse"]}),
+        ("People and review", {"fields": ["author", "reviewed_by", "last_reviewed"]}),
+        ("Publishing", {"fields": ["status", "published_at", "minor_edit", "last_updated", "created_at"]}),
+    ]
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, article: Article) -> str:
+        return "Scheduled" if article.is_scheduled else article.get_status_display()
+
+    @admin.display(description=f"publish time ({settings.TIME_ZONE})", ordering="published_at")
+    def publish_time(self, article: Article) -> str:
+        if article.published_at is None:
+            return "—"
+        return timezone.localtime(article.published_at).strftime("%Y-%m-%d %H:%M %Z")
+
+    @admin.display(description="preview")
+    def preview(self, article: Article) -> str:
+        if not article.pk:
+            return "Save the guide to preview it."
+        url = reverse("articles:preview", kwargs={"slug": article.slug})
+        return format_html('<a href="{}" target="_blank">Preview this guide as visitors will see it</a>', url)
+
+    def view_on_site(self, article: Article) -> str | None:
+        return article.get_absolute_url() if article.is_live else None
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.status == Article.Status.PUBLISHED and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not form.cleaned_data.get("minor_edit"):
+            obj.last_updated = timezone.now()
+        super().save_model(request, obj, form, change)
+        if change and "slug" in form.changed_data and form.initial.get("status") == Article.Status.PUBLISHED:
+            obj.record_slug_change(form.initial["slug"])
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        renumber(form.instance.faqs.all())
+        renumber(form.instance.product_links.all())
+
+    @admin.action(description="Publish the selected guides now")
+    def publish(self, request, queryset):
+        published, refused = 0, []
+        for article in queryset.exclude(status=Article.Status.PUBLISHED):
+            if article.author_id is None or article.reviewed_by_id is None:
+                refused.append(article.title)
+                continue
+            article.status = Article.Status.PUBLISHED
+            article.published_at = article.published_at or timezone.now()
+            article.last_updated = timezone.now()
+            article.save()
+            published += 1
+        self.message_user(request, f"Published {published} guide(s).")
+        if refused:
+            self.message_user(
+                request, f"Not published, they need an author and a reviewer: {', '.join(refused)}.", messages.WARNING
+            )
+
+    @admin.action(description="Unpublish the selected guides (back to draft)")
+    def unpublish(self, request, queryset):
+        count = 0
+        for article in queryset.filter(status=Article.Status.PUBLISHED):
+            article.status = Article.Status.DRAFT
+            article.save()
+            count += 1
+        self.message_user(request, f"Unpublished {count} guide(s).")
+
+
+@admin.register(FAQ)
+class FAQAdmin(SimpleHistoryAdmin):
+    list_display = ["question", "article", "order"]
+    search_fields = ["question", "answer"]
+    list_select_related = ["article"]
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
 
 
 @admin.register(Author)

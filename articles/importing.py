@@ -107,6 +107,7 @@ def import_article(path: Path, *, replace: bool = False) -> tuple[Article, bool]
         article.last_reviewed = meta.get("last_reviewed") or None
         article.status = str(meta.get("status") or Article.Status.DRAFT)
         article.published_at = _datetime(meta.get("published_at")) or article.published_at
+        article.last_updated = timezone.now()
         try:
             article.full_clean()
         except ValidationError as error:

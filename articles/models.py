@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from articles import markdown
 
@@ -82,10 +83,14 @@ class Article(models.Model):
     products = models.ManyToManyField(
         "cart.Product", through="ArticleProduct", blank=True, related_name="articles", verbose_name="products mentioned"
     )
+    last_updated = models.DateTimeField(
+        default=timezone.now, help_text="Shown to readers; a minor edit in the admin leaves it alone."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["body_html", "toc", "updated_at"])
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -105,8 +110,22 @@ class Article(models.Model):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
+        errors = {}
         if self.hero_image and not self.hero_image_alt.strip():
-            raise ValidationError({"hero_image_alt": "Describe the hero image for people who cannot see it."})
+            errors["hero_image_alt"] = "Describe the hero image for people who cannot see it."
+        if self.status == self.Status.PUBLISHED:
+            if self.author_id is None:
+                errors["author"] = "A published guide needs an author."
+            if self.reviewed_by_id is None:
+                errors["reviewed_by"] = "A published guide needs a medical reviewer."
+        if errors:
+            raise ValidationError(errors)
+
+    def record_slug_change(self, old_slug: str) -> None:
+        """Keep `old_slug` working: it redirects here for good."""
+        if old_slug and old_slug != self.slug:
+            SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
+            SlugRedirect.objects.filter(old_slug=self.slug).delete()
 
     def mentioned_products(self) -> list:
         """The products this guide mentions that the shop still sells, in the guide's order."""
@@ -138,6 +157,8 @@ class FAQ(models.Model):
     answer_html = models.TextField(editable=False, default="")
     order = models.PositiveIntegerField(default=0)
 
+    history = HistoricalRecords(excluded_fields=["answer_html"])
+
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = "FAQ"
@@ -166,3 +187,14 @@ class ArticleProduct(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product} in {self.article}"
+
+
+class SlugRedirect(models.Model):
+    """An old address of a guide whose slug changed after it was published."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.article.slug}"

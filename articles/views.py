@@ -1,10 +1,11 @@
 from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
-from articles.models import Article, Category
+from articles.models import Article, Category, SlugRedirect
 
 RELATED_GUIDES = 3
 
@@ -44,6 +45,16 @@ class ArticleListView(ListView):
 class ArticleDetailView(DetailView):
     context_object_name = "article"
     preview = False
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A guide whose slug changed after publishing keeps its old address.
+            moved = SlugRedirect.objects.filter(old_slug=kwargs["slug"], article__in=Article.objects.published())
+            if self.preview or not (redirect := moved.select_related("article").first()):
+                raise
+            return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
 
     def get_queryset(self):
         return _with_people(Article.objects.published()).prefetch_related("faqs")

@@ -4,12 +4,27 @@ from django.utils.html import format_html
 from cart.models import CartLine, Product
 
 
+class InStockFilter(admin.SimpleListFilter):
+    title = "stock"
+    parameter_name = "stock"
+
+    def lookups(self, request, model_admin):
+        return [("in", "In stock"), ("out", "Out of stock")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "in":
+            return queryset.filter(stock__gt=0)
+        if self.value() == "out":
+            return queryset.filter(stock=0)
+        return queryset
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "name", "sku", "price", "sale_price", "stock", "is_active"]
     list_display_links = ["thumbnail", "name"]
     list_editable = ["sale_price", "stock", "is_active"]
-    list_filter = ["is_active"]
+    list_filter = ["is_active", InStockFilter]
     search_fields = ["name", "sku"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["image_preview", "created_at", "updated_at"]

@@ -16,6 +16,7 @@ GUIDE = dedent(
     summary: How sleep supports recovery, in plain words.
     category: Sleep
     author: Demo author (placeholder)
+    reviewer: Demo reviewer (placeholder)
     status: published
     faqs:
       - question: How long should I sleep?

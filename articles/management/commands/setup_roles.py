@@ -1,0 +1,44 @@
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# Group name -> {app label: {model: actions}}. Editors may delete drafts only (the admin enforces it).
+ROLES = {
+    "Editors": {
+        "articles": {
+            "article": ["add", "change", "view", "delete"],
+            "faq": ["add", "change", "view", "delete"],
+            "articleproduct": ["add", "change", "view", "delete"],
+            "category": ["add", "change", "view"],
+            "author": ["add", "change", "view"],
+        },
+        # To pick the products a guide mentions.
+        "cart": {"product": ["view"]},
+    },
+    "Shop managers": {
+        "cart": {
+            "product": ["add", "change", "view", "delete"],
+            "cartline": ["view"],
+        },
+    },
+}
+
+
+class Command(BaseCommand):
+    help = "Create or update the staff groups 'Editors' and 'Shop managers'. Safe to run again."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        for name, apps in ROLES.items():
+            codenames = [
+                (app, f"{action}_{model}") for app, models in apps.items() for model, actions in models.items()
+                for action in actions
+            ]  # fmt: skip
+            permissions = [
+                Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in codenames
+            ]
+            group, created = Group.objects.get_or_create(name=name)
+            group.permissions.set(permissions)
+            self.stdout.write(
+                f"{'Created' if created else 'Updated'} group '{name}' with {len(permissions)} permissions."
+            )
