@@ -41,6 +41,11 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = "__all__"  # noqa: DJ007 (the admin picks the fields from its fieldsets)
+        widgets = {
+            "title": forms.TextInput(attrs={"size": 80}),
+            "summary": forms.TextInput(attrs={"size": 100, "maxlength": 160}),
+            "body": forms.Textarea(attrs={"rows": 30, "cols": 100}),
+        }
 
 
 class FAQInline(admin.StackedInline):

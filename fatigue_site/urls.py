@@ -5,6 +5,9 @@ from django.urls import include, path
 
 from articles.views import HomeView
 
+admin.site.site_header = f"{settings.SITE_NAME} admin"
+admin.site.site_title = admin.site.site_header
+
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("guides/", include("articles.urls")),
