@@ -53,6 +53,11 @@ class Notice:
     removed: bool = False
 
 
+def shipping_for(subtotal: Decimal) -> Decimal:
+    """A flat fee, free from the configured subtotal on."""
+    return Decimal("0.00") if subtotal >= settings.FREE_SHIPPING_FROM else settings.SHIPPING_FEE
+
+
 class Cart:
     def __init__(self, session) -> None:
         self.session = session
@@ -75,6 +80,11 @@ class Cart:
         key = hashlib.sha256(self.session.session_key.encode()).hexdigest()
         self.session[SESSION_KEY] = key
         return key
+
+    @property
+    def key(self) -> str | None:
+        """The cart's identifier, or None while the visitor has no cart."""
+        return self._key()
 
     def _rows(self):
         return CartLine.objects.filter(cart_key=self._key())
@@ -104,6 +114,19 @@ class Cart:
     @property
     def subtotal(self) -> Decimal:
         return sum((line.total for line in self.lines), Decimal("0.00"))
+
+    @property
+    def shipping(self) -> Decimal:
+        return shipping_for(self.subtotal) if self.lines else Decimal("0.00")
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal + self.shipping
+
+    @property
+    def free_shipping_remaining(self) -> Decimal:
+        """How much more to spend for free shipping (0 when it is free already)."""
+        return max(Decimal("0.00"), settings.FREE_SHIPPING_FROM - self.subtotal)
 
     def __len__(self) -> int:
         return len(self.lines)

@@ -5,6 +5,7 @@ refuses to start without a SECRET_KEY.
 """
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -46,8 +47,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "django_tasks_db",
     "articles",
     "cart",
+    "orders",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +131,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 SITE_NAME = os.environ.get("SITE_NAME", "Steady Strength")
 
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"  # its markup only: the styles are ours, in static/css/site.css
+
 # Guides whose medical review is older than this are listed as "review overdue" in the admin.
 REVIEW_PERIOD_DAYS = int(os.environ.get("REVIEW_PERIOD_DAYS", "365"))
 
@@ -133,3 +141,37 @@ REVIEW_PERIOD_DAYS = int(os.environ.get("REVIEW_PERIOD_DAYS", "365"))
 CURRENCY = os.environ.get("CURRENCY", "USD")
 CART_MAX_QUANTITY = 20
 CART_UNDO_SECONDS = 10 * 60
+SHIPPING_FEE = Decimal(os.environ.get("SHIPPING_FEE", "4.95"))
+FREE_SHIPPING_FROM = Decimal(os.environ.get("FREE_SHIPPING_FROM", "50.00"))
+PAYMENT_INSTRUCTIONS = os.environ.get(
+    "PAYMENT_INSTRUCTIONS",
+    "Pay on delivery, or by bank transfer: we email you the bank details with your order number as the reference.",
+)
+SHOP_EMAIL = os.environ.get("SHOP_EMAIL", "orders@localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", SHOP_EMAIL)
+
+# Email, sent in the background by the task worker (manage.py db_worker).
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "MAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend"
+            if DEBUG
+            else "django.core.mail.backends.smtp.EmailBackend",
+        ),
+        "OPTIONS": {
+            key: value
+            for key, value in {
+                "host": os.environ.get("SMTP_HOST"),
+                "port": int(os.environ["SMTP_PORT"]) if os.environ.get("SMTP_PORT") else None,
+                "username": os.environ.get("SMTP_USER"),
+                "password": os.environ.get("SMTP_PASSWORD"),
+                "use_tls": env_bool("SMTP_TLS") or None,
+                "timeout": 10,
+            }.items()
+            if value is not None
+        },
+    }
+}
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+ORDER_EMAIL_ATTEMPTS = 3

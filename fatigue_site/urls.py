@@ -13,5 +13,6 @@ urlpatterns = [
     path("guides/", include("articles.urls")),
     path("shop/", include("cart.shop_urls")),
     path("cart/", include("cart.urls")),
+    path("", include("orders.urls")),
     path("admin/", admin.site.urls),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -20,6 +20,8 @@ ROLES = {
             "product": ["add", "change", "view", "delete"],
             "cartline": ["view"],
         },
+        "orders": {"order": ["change", "view"], "orderline": ["view"]},
+        "django_tasks_database": {"dbtaskresult": ["view"]},  # failed emails stay visible
     },
 }
 

@@ -1,0 +1,91 @@
+import secrets
+from decimal import Decimal
+
+from django.db import models, transaction
+from django.db.models import F
+
+from cart.models import Product
+
+NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read out on the phone
+
+
+def new_order_number() -> str:
+    code = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
+    return f"{code[:4]}-{code[4:]}"
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        PAID = "paid", "Paid"
+        SHIPPED = "shipped", "Shipped"
+        CANCELLED = "cancelled", "Cancelled"
+
+    # Which status may follow which; anything else is refused.
+    NEXT_STATUSES = {
+        Status.NEW: {Status.PAID, Status.CANCELLED},
+        Status.PAID: {Status.SHIPPED, Status.CANCELLED},
+        Status.SHIPPED: set(),
+        Status.CANCELLED: set(),
+    }
+
+    number = models.CharField(max_length=9, unique=True, default=new_order_number, editable=False)
+    idempotency_key = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.NEW)
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.CharField(max_length=250)
+    postcode = models.CharField(max_length=12)
+    city = models.CharField(max_length=100)
+    country = models.CharField(max_length=2)
+    notes = models.TextField(blank=True)
+    subtotal = models.DecimalField(max_digits=10, decimal_places=2)
+    shipping = models.DecimalField(max_digits=10, decimal_places=2)
+    total = models.DecimalField(max_digits=10, decimal_places=2)
+    stock_restored = models.BooleanField(default=False, editable=False)
+    emails_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Order {self.number}"
+
+    def can_become(self, status: str) -> bool:
+        return status == self.status or status in self.NEXT_STATUSES[self.Status(self.status)]
+
+    def cancel(self) -> None:
+        """Cancel the order and put its stock back, once, however often this is called."""
+        with transaction.atomic():
+            order = Order.objects.select_for_update().get(pk=self.pk)
+            if not order.stock_restored:
+                for line in order.lines.exclude(product=None):
+                    Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+                order.stock_restored = True
+            order.status = Order.Status.CANCELLED
+            order.save(update_fields=["status", "stock_restored", "updated_at"])
+        self.status, self.stock_restored = order.status, order.stock_restored
+
+
+class OrderLine(models.Model):
+    """A product as it was sold: name, SKU and price are copied, so later edits change nothing here."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.SET_NULL, null=True, related_name="+")
+    product_name = models.CharField(max_length=150)
+    sku = models.CharField("SKU", max_length=40)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_name}"
+
+    @property
+    def total(self) -> Decimal:
+        return self.unit_price * self.quantity

@@ -1,0 +1,84 @@
+"""Turn a cart into an order: one transaction that locks, checks, snapshots, decrements and empties."""
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from cart.cart import Cart, shipping_for
+from cart.models import CartLine, Product
+from cart.money import format_money
+from orders import tasks
+from orders.models import Order, OrderLine
+
+
+class OrderNotPlaced(Exception):
+    """The cart cannot become an order as it is; `problems` says why, in words for the visitor."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+def place_order(*, cart: Cart, customer: dict, idempotency_key: str) -> Order:
+    """Place the order for `cart`, or return the one already placed with this key (a double submit)."""
+    if existing := Order.objects.filter(idempotency_key=idempotency_key).first():
+        return existing
+    try:
+        with transaction.atomic():
+            order = _place(cart, customer, idempotency_key)
+    except IntegrityError:
+        # The same key won a race from another tab or a double click: that order is this order.
+        if existing := Order.objects.filter(idempotency_key=idempotency_key).first():
+            return existing
+        raise
+    transaction.on_commit(lambda: tasks.send_order_emails.enqueue(order.pk))
+    return order
+
+
+def _place(cart: Cart, customer: dict, idempotency_key: str) -> Order:
+    # Lock the cart's lines, then its products, in a fixed order: a second submit of the same
+    # cart waits here and then finds the cart empty; two carts racing for the last unit queue up.
+    rows = list(CartLine.objects.select_for_update().filter(cart_key=cart.key).order_by("pk"))
+    if not rows:
+        if existing := Order.objects.filter(idempotency_key=idempotency_key).first():
+            return existing
+        raise OrderNotPlaced(["Your cart is empty."])
+    products = Product.objects.select_for_update().filter(pk__in=[row.product_id for row in rows]).order_by("pk")
+    products = {product.pk: product for product in products}
+
+    problems = []
+    for row in rows:
+        product = products.get(row.product_id)
+        if product is None or not product.is_active:
+            problems.append(f"{row.product_name} is no longer available.")
+        elif product.stock < row.quantity:
+            left = f"only {product.stock} left" if product.stock else "it has sold out"
+            problems.append(f"{product.name}: you asked for {row.quantity}, {left}.")
+        elif product.current_price != row.unit_price_seen:
+            old, new = format_money(row.unit_price_seen), format_money(product.current_price)
+            problems.append(f"The price of {product.name} changed from {old} to {new}.")
+    if problems:
+        raise OrderNotPlaced(problems)
+
+    lines = [(products[row.product_id], row.quantity) for row in rows]
+    subtotal = sum((product.current_price * quantity for product, quantity in lines), start=Decimal("0.00"))
+    shipping = shipping_for(subtotal)
+    order = Order.objects.create(
+        idempotency_key=idempotency_key, subtotal=subtotal, shipping=shipping, total=subtotal + shipping, **customer
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            product=product,
+            product_name=product.name,
+            sku=product.sku,
+            unit_price=product.current_price,
+            quantity=quantity,
+        )
+        for product, quantity in lines
+    )
+    for product, quantity in lines:
+        product.stock -= quantity
+    Product.objects.bulk_update([product for product, _ in lines], ["stock"])
+    CartLine.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    return order
