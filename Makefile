@@ -15,7 +15,9 @@ run: $(VENV)/.runtime
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py setup_roles
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# The task worker (order emails) runs beside the server and stops with it.
+	DEBUG=1 $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev browser lint
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run

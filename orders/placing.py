@@ -19,13 +19,17 @@ class OrderNotPlaced(Exception):
         self.problems = problems
 
 
-def place_order(*, cart: Cart, customer: dict, idempotency_key: str) -> Order:
+class SummaryMismatch(OrderNotPlaced):
+    """The total the visitor agreed to is not the cart's: a tampered or stale page."""
+
+
+def place_order(*, cart: Cart, customer: dict, idempotency_key: str, expected_total: Decimal) -> Order:
     """Place the order for `cart`, or return the one already placed with this key (a double submit)."""
     if existing := Order.objects.filter(idempotency_key=idempotency_key).first():
         return existing
     try:
         with transaction.atomic():
-            order = _place(cart, customer, idempotency_key)
+            order = _place(cart, customer, idempotency_key, expected_total)
     except IntegrityError:
         # The same key won a race from another tab or a double click: that order is this order.
         if existing := Order.objects.filter(idempotency_key=idempotency_key).first():
@@ -35,7 +39,7 @@ def place_order(*, cart: Cart, customer: dict, idempotency_key: str) -> Order:
     return order
 
 
-def _place(cart: Cart, customer: dict, idempotency_key: str) -> Order:
+def _place(cart: Cart, customer: dict, idempotency_key: str, expected_total: Decimal) -> Order:
     # Lock the cart's lines, then its products, in a fixed order: a second submit of the same
     # cart waits here and then finds the cart empty; two carts racing for the last unit queue up.
     rows = list(CartLine.objects.select_for_update().filter(cart_key=cart.key).order_by("pk"))
@@ -63,6 +67,8 @@ def _place(cart: Cart, customer: dict, idempotency_key: str) -> Order:
     lines = [(products[row.product_id], row.quantity) for row in rows]
     subtotal = sum((product.current_price * quantity for product, quantity in lines), start=Decimal("0.00"))
     shipping = shipping_for(subtotal)
+    if subtotal + shipping != expected_total:
+        raise SummaryMismatch(["The order summary you sent does not match your cart. Check it and place it again."])
     order = Order.objects.create(
         idempotency_key=idempotency_key, subtotal=subtotal, shipping=shipping, total=subtotal + shipping, **customer
     )

@@ -9,7 +9,7 @@ from cart.cart import get_cart
 from orders import payment
 from orders.forms import CheckoutForm
 from orders.models import Order
-from orders.placing import OrderNotPlaced, place_order
+from orders.placing import OrderNotPlaced, SummaryMismatch, place_order
 
 TOKEN_KEY = "checkout_token"
 ORDERS_KEY = "orders"
@@ -33,6 +33,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
         form = CheckoutForm(initial={"token": _token(request), "expected_total": cart.total})
         return _page(request, form, notices)
 
+    # A second submit of a placed order (double click, back and resubmit, another tab) shows that order.
+    placed = _placed_orders(request)
+    if already := Order.objects.filter(idempotency_key=request.POST.get("token", ""), pk__in=placed).first():
+        return redirect(payment.next_step_url(already))
+
     form = CheckoutForm(request.POST)
     if not cart.lines:
         return _page(request, form, ["Your cart is empty, so there is nothing to order."], status=400)
@@ -40,16 +45,20 @@ def checkout(request: HttpRequest) -> HttpResponse:
         return _page(request, form, [], status=400)
     if form.cleaned_data["token"] != _token(request):
         problems, status = ["This checkout page is out of date. Check your order and place it again."], 400
-    elif form.cleaned_data["expected_total"] != cart.total:
-        problems, status = ["The order summary you sent does not match your cart. Check it and place it again."], 400
     else:
         try:
-            order = place_order(cart=cart, customer=form.customer(), idempotency_key=form.cleaned_data["token"])
+            order = place_order(
+                cart=cart,
+                customer=form.customer(),
+                idempotency_key=form.cleaned_data["token"],
+                expected_total=form.cleaned_data["expected_total"],
+            )
+        except SummaryMismatch as refusal:
+            problems, status = refusal.problems, 400
         except OrderNotPlaced as refusal:
             cart.reconcile()
             problems, status = ["We could not place your order:", *refusal.problems], 409
         else:
-            placed = [pk for pk in request.session.get(ORDERS_KEY, []) if isinstance(pk, int)]
             request.session[ORDERS_KEY] = [*placed, order.pk][-20:]
             request.session.pop(TOKEN_KEY, None)
             return redirect(payment.next_step_url(order))
@@ -57,6 +66,12 @@ def checkout(request: HttpRequest) -> HttpResponse:
     data = request.POST.copy()
     data["expected_total"], data["token"] = str(cart.total), _token(request)
     return _page(request, CheckoutForm(data), problems, status=status)
+
+
+def _placed_orders(request: HttpRequest) -> list[int]:
+    """The orders this browser session placed (the last 20)."""
+    stored = request.session.get(ORDERS_KEY)
+    return [pk for pk in stored if type(pk) is int] if isinstance(stored, list) else []
 
 
 def _page(request: HttpRequest, form: CheckoutForm, problems: list[str], status: int = 200) -> HttpResponse:
@@ -68,7 +83,7 @@ def _page(request: HttpRequest, form: CheckoutForm, problems: list[str], status:
 def confirmation(request: HttpRequest, number: str) -> HttpResponse:
     """The order as placed; only the browser session that placed it may see it."""
     order = get_object_or_404(Order.objects.prefetch_related("lines"), number=number)
-    if order.pk not in request.session.get(ORDERS_KEY, []):
+    if order.pk not in _placed_orders(request):
         raise Http404("No such order in this browser.")
     context = {"order": order, "lines": list(order.lines.all()), "payment_instructions": payment.instructions()}
     return render(request, "orders/confirmation.html", context)

@@ -149,3 +149,14 @@ def test_axe_finds_no_violations_on_shop_pages(site, page, path):
     page.goto(site + path)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_rapid_clicks_all_count_and_the_badge_shows_the_last_state(site, page):
+    page.goto(site + "/shop/")
+    button = page.get_by_role("button", name="Add to cart: Foam roller")
+    button.click()
+    button.click()
+    button.click()
+    expect(badge(page)).to_have_text("3 items in")
+    page.reload()
+    expect(badge(page)).to_have_text("3 items in")

@@ -1,0 +1,162 @@
+"""Orders after checkout: racing for the last unit, cancelling, the admin, failing mail."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django_tasks_db.models import DBTaskResult
+from pytest_django.asserts import assertContains
+
+from cart.cart import Cart
+from cart.models import Product
+from orders.models import Order
+from tests.factories import make_product
+from tests.orders.conftest import CUSTOMER
+
+
+class FailingMailer:
+    """A mail server that is down."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+def status_form(order: Order, status: str) -> dict:
+    """The order change form as the admin posts it: the status, and the read-only lines' formset."""
+    lines = list(order.lines.all())
+    data = {"status": status, "lines-TOTAL_FORMS": str(len(lines)), "lines-INITIAL_FORMS": str(len(lines))}
+    data |= {"lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "1000"}
+    for number, line in enumerate(lines):
+        data |= {f"lines-{number}-id": str(line.pk), f"lines-{number}-order": str(order.pk)}
+    return data
+
+
+def place(client: Client) -> Order:
+    page = client.get("/checkout/")
+    initial = page.context["form"].initial
+    client.post("/checkout/", CUSTOMER | {"token": initial["token"], "expected_total": str(initial["expected_total"])})
+    return Order.objects.latest("created_at")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sessions_racing_for_the_last_unit_get_exactly_one_order():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent writers: runs on PostgreSQL (DATABASE_URL), as CI does")
+    product = make_product(name="Yoga mat", price=Decimal("35.00"), stock=1)
+    clients, forms = [], []
+    for _ in range(2):
+        client = Client()
+        client.post("/cart/add/", {"product": product.pk, "quantity": 1})
+        initial = client.get("/checkout/").context["form"].initial
+        clients.append(client)
+        forms.append(CUSTOMER | {"token": initial["token"], "expected_total": str(initial["expected_total"])})
+
+    barrier, responses = threading.Barrier(2), {}
+
+    def submit(number: int) -> None:
+        try:
+            barrier.wait()
+            responses[number] = clients[number].post("/checkout/", forms[number])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(r.status_code for r in responses.values()) == [302, 409]
+    loser = next(r for r in responses.values() if r.status_code == 409)
+    assert "Yoga mat: you asked for 1, it has sold out." in loser.content.decode()
+    assert Order.objects.count() == 1
+    assert Product.objects.get(pk=product.pk).stock == 0
+
+
+@pytest.mark.django_db
+def test_cancel_restores_stock_once(filled_cart, products):
+    order = place(filled_cart)
+    assert [p.stock for p in Product.objects.order_by("pk")] == [8, 4, 2]
+    order.cancel()
+    order.cancel()
+    assert [p.stock for p in Product.objects.order_by("pk")] == [10, 5, 3]
+    assert order.status == Order.Status.CANCELLED
+
+
+@pytest.mark.django_db
+def test_shop_manager_marks_an_order_paid_then_shipped_in_the_admin(filled_cart, login_as):
+    order = place(filled_cart)
+    manager = login_as("Shop managers")
+    listing = manager.get("/admin/orders/order/")
+    assertContains(listing, order.number)
+    assertContains(listing, "Sam Placeholder")
+    for status in ["paid", "shipped"]:
+        response = manager.post(f"/admin/orders/order/{order.pk}/change/", status_form(order, status))
+        assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == "shipped"
+
+
+@pytest.mark.django_db
+def test_a_shipped_order_cannot_go_back(filled_cart, login_as):
+    order = place(filled_cart)
+    Order.objects.filter(pk=order.pk).update(status="shipped")
+    response = login_as("Shop managers").post(f"/admin/orders/order/{order.pk}/change/", status_form(order, "new"))
+    assertContains(response, "An order that is shipped cannot become new.")
+
+
+@pytest.mark.django_db
+def test_cancel_action_twice_restores_stock_once(filled_cart, login_as):
+    order = place(filled_cart)
+    manager = login_as("Shop managers")
+    for _ in range(2):
+        manager.post("/admin/orders/order/", {"action": "cancel_orders", "_selected_action": [order.pk]})
+    assert [p.stock for p in Product.objects.order_by("pk")] == [10, 5, 3]
+
+
+@pytest.mark.django_db
+def test_order_lines_are_read_only_and_orders_cannot_be_added_or_deleted(filled_cart, login_as):
+    order = place(filled_cart)
+    manager = login_as("Shop managers")
+    page = manager.get(f"/admin/orders/order/{order.pk}/change/")
+    assertContains(page, "Magnesium")
+    assert 'name="lines-0-quantity"' not in page.content.decode()
+    assert manager.get("/admin/orders/order/add/").status_code == 403
+    assert manager.get(f"/admin/orders/order/{order.pk}/delete/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_editors_do_not_see_orders(login_as):
+    assert login_as("Editors").get("/admin/orders/order/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)  # the worker commits and closes connections, as in production
+def test_failing_mail_server_keeps_the_order_retries_and_shows_the_failure(filled_cart, settings, run_worker):
+    settings.MAILERS = {"default": {"BACKEND": "tests.orders.test_orders.FailingMailer"}}
+    order = place(filled_cart)
+    assert Order.objects.filter(pk=order.pk).exists()
+    assert Cart(filled_cart.session).lines == []
+    run_worker()
+    results = DBTaskResult.objects.order_by("enqueued_at")
+    assert [r.status for r in results] == ["FAILED", "READY"]  # failed once, retry waiting
+    assert "mail server down" in results[0].traceback
+    order.refresh_from_db()
+    assert order.emails_sent_at is None
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_order_admin_search_by_number(filled_cart, login_as):
+    order = place(filled_cart)
+    assertContains(login_as("Shop managers").get(f"/admin/orders/order/?q={order.number}"), order.number)
+
+
+def test_session_store_is_the_database():
+    assert SessionStore.__module__ == "django.contrib.sessions.backends.db"
