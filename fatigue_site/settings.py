@@ -151,26 +151,24 @@ SHOP_EMAIL = os.environ.get("SHOP_EMAIL", "orders@localhost")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", SHOP_EMAIL)
 
 # Email, sent in the background by the task worker (manage.py db_worker).
+MAIL_BACKEND = os.environ.get(
+    "MAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+SMTP_OPTIONS = {
+    "host": os.environ.get("SMTP_HOST"),
+    "port": int(os.environ["SMTP_PORT"]) if os.environ.get("SMTP_PORT") else None,
+    "username": os.environ.get("SMTP_USER"),
+    "password": os.environ.get("SMTP_PASSWORD"),
+    "use_tls": env_bool("SMTP_TLS") or None,
+    "timeout": 10,
+}
 MAILERS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "MAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if DEBUG
-            else "django.core.mail.backends.smtp.EmailBackend",
-        ),
-        "OPTIONS": {
-            key: value
-            for key, value in {
-                "host": os.environ.get("SMTP_HOST"),
-                "port": int(os.environ["SMTP_PORT"]) if os.environ.get("SMTP_PORT") else None,
-                "username": os.environ.get("SMTP_USER"),
-                "password": os.environ.get("SMTP_PASSWORD"),
-                "use_tls": env_bool("SMTP_TLS") or None,
-                "timeout": 10,
-            }.items()
-            if value is not None
-        },
+        "BACKEND": MAIL_BACKEND,
+        "OPTIONS": {k: v for k, v in SMTP_OPTIONS.items() if v is not None}
+        if MAIL_BACKEND.endswith(".smtp.EmailBackend")
+        else {},
     }
 }
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,6 +1,7 @@
 import secrets
 from decimal import Decimal
 
+from babel import Locale
 from django.db import models, transaction
 from django.db.models import F
 
@@ -53,6 +54,10 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"Order {self.number}"
+
+    @property
+    def country_name(self) -> str:
+        return Locale("en").territories.get(self.country, self.country)
 
     def can_become(self, status: str) -> bool:
         return status == self.status or status in self.NEXT_STATUSES[self.Status(self.status)]

@@ -8,6 +8,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cart.money import format_money
 from orders.models import Order
 
 RETRY_AFTER = timedelta(minutes=5)
@@ -28,7 +29,7 @@ def send_order_emails(order_id: int, attempt: int = 1) -> None:
             to=[order.email],
         ).send()
         EmailMessage(
-            subject=f"New order {order.number}: {order.total} from {order.name}",
+            subject=f"New order {order.number}: {format_money(order.total)} from {order.name}",
             body=render_to_string("orders/email/shop_notification.txt", context),
             to=[settings.SHOP_EMAIL],
         ).send()

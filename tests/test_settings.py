@@ -6,10 +6,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start_django(**env: str) -> subprocess.CompletedProcess:
+def start_django(code: str = "", **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}} | env
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=ROOT,
         env=environment | {"DJANGO_SETTINGS_MODULE": "fatigue_site.settings"},
         capture_output=True,
@@ -29,3 +29,11 @@ def test_site_starts_with_a_secret_key():
 
 def test_development_mode_needs_no_key():
     assert start_django(DEBUG="1").returncode == 0
+
+
+def test_the_configured_mailer_can_be_created_in_development_and_production():
+    make_mailer = "from django.core.mail import mailers; print(type(mailers.default).__module__)"
+    development = start_django(make_mailer, DEBUG="1")
+    assert development.stdout.strip() == "django.core.mail.backends.console"
+    production = start_django(make_mailer, DEBUG="0", SECRET_KEY="x", SMTP_HOST="mail.example", SMTP_PORT="587")
+    assert production.stdout.strip() == "django.core.mail.backends.smtp"
