@@ -128,6 +128,10 @@ class Cart:
         """How much more to spend for free shipping (0 when it is free already)."""
         return max(Decimal("0.00"), settings.FREE_SHIPPING_FROM - self.subtotal)
 
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
     def __len__(self) -> int:
         return len(self.lines)
 

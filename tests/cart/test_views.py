@@ -103,6 +103,7 @@ def test_cart_page_lists_lines_with_labelled_quantity_inputs(client, product):
         html=True,
     )
     assertContains(response, "$37.00")
+    assertContains(response, 'aria-label="Remove Magnesium glycinate capsules">Remove</button>')
 
 
 def test_cart_page_tells_of_a_price_change_on_the_line(client, product):
