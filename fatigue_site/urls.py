@@ -1,9 +1,12 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from articles.views import HomeView
+from fatigue_site.views import healthz
+
+handler500 = "fatigue_site.views.server_error"
 
 admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = admin.site.site_header
@@ -15,4 +18,9 @@ urlpatterns = [
     path("cart/", include("cart.urls")),
     path("", include("orders.urls")),
     path("admin/", admin.site.urls),
-] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    path("healthz", healthz, name="healthz"),
+]
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]

@@ -25,6 +25,10 @@ CHROMIUM_ARGS = [
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Nothing has run collectstatic. (Plain HTTP: pyproject.toml sets HTTPS=0 for the test run.)
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
 
 
 @pytest.fixture(scope="session")

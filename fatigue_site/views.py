@@ -1,0 +1,44 @@
+"""Project-wide views: the health check and the error page that tells a database outage apart."""
+
+import sys
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from redis.exceptions import RedisError
+
+HEALTH_KEY = "healthz"
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and the cache answer; 503 naming each part that does not."""
+    failed = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        failed.append("database")
+    try:
+        # The resilient cache hides Redis errors from pages; here they must show.
+        client = getattr(cache, "_cache", None)
+        if client is not None and hasattr(client, "get_client"):
+            client.get_client(write=True).ping()
+        else:
+            cache.set(HEALTH_KEY, "ok", 5)
+    except (RedisError, OSError):
+        failed.append("cache")
+    if failed:
+        return JsonResponse({"status": "unavailable", "failed": failed}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A plain page with no details: 503 while the database is unreachable, 500 for anything else."""
+    if isinstance(sys.exc_info()[1], DatabaseError):
+        return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": "30"})
+    return HttpResponse(render_to_string("500.html"), status=500)
