@@ -1,4 +1,5 @@
 # make run: the development server with the demo content. make test: lint, migrations check, the whole suite.
+# make serve: the site as production runs it (gunicorn, DEBUG off) on the local PostgreSQL and Redis.
 SHELL := /bin/bash
 PORT ?= 8000
 VENV := .venv
@@ -9,15 +10,34 @@ PYTHON := $(shell for p in python3.13 python3.12 python3; do \
 	then command -v $$p; break; fi; done)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format browser clean
+.PHONY: run serve test lint format browser clean
 
-run: $(VENV)/.runtime
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py setup_roles
-	@# The task worker (order emails) runs beside the server and stops with it.
-	DEBUG=1 $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-		DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+# make serve: production settings against the local services. Any of these can be set in the environment.
+WEB_WORKERS ?= 2
+SERVE_DB ?= fatigue_site
+serve: export DEBUG = 0
+serve: export HTTPS ?= 0
+serve: export SERVE_MEDIA ?= 1
+serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
+serve: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(SERVE_DB)
+serve: export REDIS_URL ?= redis://127.0.0.1:6379/0
+serve: export SECRET_KEY ?= $(shell cat $(VENV)/serve-secret-key 2>/dev/null)
+
+serve: $(VENV)/.runtime $(VENV)/serve-secret-key
+	@# The local database, created once when DATABASE_URL is the default.
+	@[ "$(DATABASE_URL)" != "postgres://postgres@127.0.0.1:5432/$(SERVE_DB)" ] \
+		|| psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$(SERVE_DB)'" | grep -q 1 \
+		|| createdb -h 127.0.0.1 -U postgres $(SERVE_DB)
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py setup_roles
+	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(VENV)/bin/gunicorn fatigue_site.wsgi --bind 127.0.0.1:$(PORT) --workers $(WEB_WORKERS) \
+		--no-control-socket --access-logfile - --timeout 30 --graceful-timeout 10
+
+$(VENV)/serve-secret-key: | $(PY)
+	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 test: $(VENV)/.dev browser lint
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "fatigue_site.middleware.request_size_limit",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -160,7 +161,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploads in production belong on shared storage behind the web server; one machine may serve them itself.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
-# Request size limits: larger bodies get a 400, never a 500.
+# Request size limits: a larger body gets a 413 (whole request) or a 400 (form fields), never a 500.
+MAX_REQUEST_BYTES = 10 * 1024 * 1024  # room for one image upload (cart/images.py allows 8 MB)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
@@ -195,12 +197,14 @@ if env_bool("BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# Logs: one line per record on stdout; a request error carries its traceback. Nothing sensitive:
-# Django does not log request bodies or cookies, and we never log emails, sessions or passwords.
+# Logs: one line per record on stdout, a request error with its traceback folded into its line.
+# Nothing sensitive: Django logs the path of a failed request, never its body, cookies or session.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "line": {"()": "fatigue_site.logs.OneLineFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
     "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "line"}},
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"handlers": ["stdout"], "level": "ERROR", "propagate": False}},

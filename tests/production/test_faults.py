@@ -1,0 +1,134 @@
+"""Faults handled in the process: Redis unreachable or flushed, request errors, the health check."""
+
+import io
+import logging
+
+import pytest
+import redis
+from django.urls import reverse
+
+from tests.factories import make_article, make_product
+
+LIVE_REDIS = "redis://127.0.0.1:6379/15"  # a database of its own, flushed by these tests
+DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens there
+
+
+def use_redis(settings, url: str) -> None:
+    """The production cache and session settings (fatigue_site/settings.py with REDIS_URL set)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "fatigue_site.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
+@pytest.fixture
+def live_redis(settings):
+    server = redis.Redis.from_url(LIVE_REDIS)
+    server.flushdb()
+    use_redis(settings, LIVE_REDIS)
+    yield server
+    server.flushdb()
+
+
+@pytest.fixture
+def dead_redis(settings):
+    use_redis(settings, DEAD_REDIS)
+
+
+@pytest.fixture
+def product(db):
+    article = make_article()
+    product = make_product(name="Magnesium test capsules")
+    article.products.add(product, through_defaults={"order": 1})
+    return product
+
+
+def cart_count(client) -> int:
+    return client.get(reverse("cart:detail")).context["cart"].count
+
+
+def test_with_redis_unreachable_every_page_renders_and_every_cart_action_works(client, dead_redis, product, caplog):
+    article = product.articles.get()
+    for url in [reverse("home"), article.get_absolute_url(), product.get_absolute_url(), reverse("shop:list")]:
+        assert client.get(url).status_code == 200, url
+
+    assert client.post(reverse("cart:add"), {"product": product.pk, "quantity": 2}).status_code == 302
+    assert cart_count(client) == 2
+    assert client.post(reverse("cart:update"), {"product": product.pk, "quantity": 3}).status_code == 302
+    assert cart_count(client) == 3
+    htmx = client.post(reverse("cart:add"), {"product": product.pk, "quantity": 1}, headers={"HX-Request": "true"})
+    assert htmx.status_code == 200
+    assert cart_count(client) == 4
+    assert client.get(reverse("cart:mini")).status_code == 200
+    assert client.get(reverse("orders:checkout")).status_code == 200
+    assert client.post(reverse("cart:remove"), {"product": product.pk}).status_code == 302
+    assert cart_count(client) == 0
+    client.post(reverse("cart:add"), {"product": product.pk, "quantity": 1})
+    assert client.post(reverse("cart:clear")).status_code == 302
+    assert cart_count(client) == 0
+
+    warnings = [r for r in caplog.records if r.name == "fatigue_site.cache" and r.levelno == logging.WARNING]
+    assert warnings and "Cache unavailable, carrying on without it: ConnectionError" in warnings[0].getMessage()
+
+
+def test_a_cart_survives_a_redis_flush(client, live_redis, product):
+    client.post(reverse("cart:add"), {"product": product.pk, "quantity": 2})
+    assert live_redis.dbsize() > 0  # the session is cached in Redis ...
+    live_redis.flushdb()
+    assert cart_count(client) == 2  # ... and kept in the database
+
+
+def test_health_check_answers_ok_when_database_and_cache_answer(client, live_redis, db):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_health_check_names_the_cache_when_redis_is_unreachable(client, dead_redis, db):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "failed": ["cache"]}
+
+
+@pytest.fixture
+def request_log():
+    """What the django.request logger writes, through the formatter the settings configure."""
+    logger = logging.getLogger("django.request")
+    handler = logging.StreamHandler(io.StringIO())
+    handler.setFormatter(logger.handlers[0].formatter)
+    logger.addHandler(handler)
+    yield handler.stream
+    logger.removeHandler(handler)
+
+
+@pytest.mark.urls("tests.production.error_urls")
+def test_a_request_error_is_one_log_line_with_its_traceback_and_nothing_sensitive(client, db, request_log):
+    client.raise_request_exception = False
+    client.cookies["sessionid"] = "s3ss10n-value-that-must-not-be-logged"
+    secret_fields = {"email": "visitor@example.com", "password": "hunter2-secret", "card": "4111 1111 1111 1111"}
+
+    response = client.post("/broken/", secret_fields)
+
+    assert response.status_code == 500
+    assert b"Traceback" not in response.content
+    lines = request_log.getvalue().splitlines()
+    assert len(lines) == 1
+    assert "ERROR django.request Internal Server Error: /broken/" in lines[0]
+    assert "Traceback (most recent call last)" in lines[0] and "RuntimeError: the view failed with 3 fields" in lines[0]
+    for secret in [*secret_fields.values(), "s3ss10n-value"]:
+        assert secret not in lines[0]
+
+
+@pytest.mark.urls("tests.production.error_urls")
+def test_a_database_outage_shows_the_plain_503_page(client, db):
+    client.raise_request_exception = False
+    response = client.get("/database-down/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert b"We&#x27;ll be back in a moment" in response.content or b"We'll be back in a moment" in response.content
+    assert b"5432" not in response.content and b"Traceback" not in response.content
