@@ -35,7 +35,6 @@ def place_order(*, cart: Cart, customer: dict, idempotency_key: str, expected_to
         if existing := Order.objects.filter(idempotency_key=idempotency_key).first():
             return existing
         raise
-    transaction.on_commit(lambda: tasks.send_order_emails.enqueue(order.pk))
     return order
 
 
@@ -87,4 +86,7 @@ def _place(cart: Cart, customer: dict, idempotency_key: str, expected_total: Dec
         product.stock -= quantity
     Product.objects.bulk_update([product for product, _ in lines], ["stock"])
     CartLine.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    # The email task is a row in the same transaction: it is queued if and only if the order is placed,
+    # even when the process dies right after the commit.
+    tasks.send_order_emails.enqueue(order.pk)
     return order

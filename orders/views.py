@@ -33,9 +33,14 @@ def checkout(request: HttpRequest) -> HttpResponse:
         form = CheckoutForm(initial={"token": _token(request), "expected_total": cart.total})
         return _page(request, form, notices)
 
-    # A second submit of a placed order (double click, back and resubmit, another tab) shows that order.
+    # A second submit of a placed order (double click, back and resubmit, another tab, or a retry after
+    # the server died before answering) shows that order. The token is this session's secret, so an
+    # order with the session's current token is this visitor's even if the session never heard of it.
     placed = _placed_orders(request)
-    if already := Order.objects.filter(idempotency_key=request.POST.get("token", ""), pk__in=placed).first():
+    token = request.POST.get("token", "")
+    already = Order.objects.filter(idempotency_key=token).first() if token else None
+    if already and (already.pk in placed or token == request.session.get(TOKEN_KEY)):
+        _remember(request, already, placed)
         return redirect(payment.next_step_url(already))
 
     form = CheckoutForm(request.POST)
@@ -59,13 +64,19 @@ def checkout(request: HttpRequest) -> HttpResponse:
             cart.reconcile()
             problems, status = ["We could not place your order:", *refusal.problems], 409
         else:
-            request.session[ORDERS_KEY] = [*placed, order.pk][-20:]
-            request.session.pop(TOKEN_KEY, None)
+            _remember(request, order, placed)
             return redirect(payment.next_step_url(order))
     # Show the page again with what is true now; nothing the visitor typed is lost.
     data = request.POST.copy()
     data["expected_total"], data["token"] = str(cart.total), _token(request)
     return _page(request, CheckoutForm(data), problems, status=status)
+
+
+def _remember(request: HttpRequest, order: Order, placed: list[int]) -> None:
+    """This browser placed `order`: it may see it, and its next checkout gets a new token."""
+    if order.pk not in placed:
+        request.session[ORDERS_KEY] = [*placed, order.pk][-20:]
+    request.session.pop(TOKEN_KEY, None)
 
 
 def _placed_orders(request: HttpRequest) -> list[int]:

@@ -3,11 +3,13 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 from pytest_django.asserts import assertContains, assertRedirects
 
 from cart.cart import Cart
 from cart.models import Product
 from orders.models import Order
+from orders.placing import place_order
 from tests.factories import make_product
 from tests.html import find_all, parse, text
 from tests.orders.conftest import CUSTOMER
@@ -74,6 +76,38 @@ def test_double_submit_creates_exactly_one_order(filled_cart, checkout_form):
     order = Order.objects.get()
     assert first["Location"] == second["Location"] == f"/orders/{order.number}/"
     assert [p.stock for p in Product.objects.order_by("pk")] == [8, 4, 2]
+
+
+def test_a_retry_after_the_answer_was_lost_shows_the_order_placed_by_the_first_try(
+    filled_cart, checkout_form, products
+):
+    """The server placed the order and died before it could answer or save the session: the browser retries."""
+    form = checkout_form()
+    order = place_order(
+        cart=Cart(filled_cart.session),
+        customer=CUSTOMER,
+        idempotency_key=form["token"],
+        expected_total=Decimal(form["expected_total"]),
+    )
+
+    retry = filled_cart.post("/checkout/", form)
+
+    assertRedirects(retry, f"/orders/{order.number}/", fetch_redirect_response=False)
+    assert Order.objects.count() == 1
+    assert DBTaskResult.objects.count() == 1  # its emails, queued once, with the order
+    assert filled_cart.get(f"/orders/{order.number}/").status_code == 200
+    assert sum(product.stock for product in Product.objects.all()) == 10 + 5 + 3 - 4
+
+
+def test_another_visitor_cannot_claim_an_order_by_its_token(filled_cart, checkout_form, products):
+    form = checkout_form()
+    filled_cart.post("/checkout/", form)
+    stranger = Client()
+    stranger.get("/checkout/")
+    response = stranger.post("/checkout/", form)
+    assert response.status_code in {302, 400}
+    assert "orders/" not in response.get("Location", "")
+    assert Order.objects.count() == 1
 
 
 def test_empty_cart_cannot_check_out(client):
