@@ -10,7 +10,7 @@ PYTHON := $(shell for p in python3.13 python3.12 python3; do \
 	then command -v $$p; break; fi; done)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run serve test lint format browser clean
+.PHONY: run serve soak test lint format browser clean
 
 # make serve: production settings against the local services. Any of these can be set in the environment.
 WEB_WORKERS ?= 2
@@ -42,6 +42,13 @@ $(VENV)/serve-secret-key: | $(PY)
 test: $(VENV)/.dev browser lint
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+
+# Kill the app server during a stream of cart and checkout requests for SOAK_SECONDS, then check that
+# nothing was lost or doubled. It needs PostgreSQL: the servers and the checks share the test database.
+SOAK_SECONDS ?= 50
+soak: $(VENV)/.dev
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} SOAK_SECONDS=$(SOAK_SECONDS) \
+		$(VENV)/bin/pytest -s -q tests/production/test_soak.py
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

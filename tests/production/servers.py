@@ -1,0 +1,172 @@
+"""Run the site as production does, in other processes: gunicorn, and a TCP proxy in front of PostgreSQL
+that a test can cut and restore. Visitors are httpx clients with their own cookies."""
+
+import contextlib
+import logging
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+START_TIMEOUT = 30
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class TcpProxy:
+    """Forwards a local port to `target`. stop() refuses new connections and cuts open ones, as a
+    database that went down does; start() listens again on the same port."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.port = free_port()
+        self._listener: socket.socket | None = None
+        self._open: set[socket.socket] = set()
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        listener = socket.create_server(("127.0.0.1", self.port), reuse_port=False)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def stop(self) -> None:
+        if self._listener:
+            _close(self._listener)  # shutdown() wakes the accepting thread; close() alone would not
+            self._listener = None
+        with self._lock:
+            for connection in self._open:
+                _close(connection)
+            self._open.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # stopped
+            try:
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                _close(client)
+                continue
+            with self._lock:
+                self._open.update({client, upstream})
+            for source, sink in [(client, upstream), (upstream, client)]:
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            with contextlib.suppress(OSError):
+                while data := source.recv(65536):
+                    sink.sendall(data)
+        finally:
+            for connection in (source, sink):
+                _close(connection)
+                with self._lock:
+                    self._open.discard(connection)
+
+
+def _close(connection: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        connection.shutdown(socket.SHUT_RDWR)
+    connection.close()
+
+
+class AppServer:
+    """`gunicorn fatigue_site.wsgi` with the production settings, its output kept in `log`."""
+
+    def __init__(self, env: dict[str, str], log: Path, workers: int = 1) -> None:
+        self.env, self.log, self.workers = env, log, workers
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        command = [str(GUNICORN), "fatigue_site.wsgi", "--bind", f"127.0.0.1:{self.port}"]
+        command += ["--workers", str(self.workers), "--no-control-socket", "--access-logfile", "-"]
+        with self.log.open("a") as output:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        self.wait_until_answering()
+
+    def wait_until_answering(self) -> None:
+        """Poll until the server answers HTTP at all (its health may still be failing)."""
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log.read_text()}")
+            try:
+                httpx.get(f"{self.url}/healthz", timeout=5)
+                return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise RuntimeError(f"gunicorn did not answer within {START_TIMEOUT} s:\n{self.log.read_text()}")
+
+    def kill(self) -> None:
+        """SIGKILL the server and its workers at once: no graceful shutdown, requests in flight are cut."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def server_environment(database: dict, database_port: int, redis_url: str, static_root: Path, media_root: Path):
+    user = database["USER"] + (f":{database['PASSWORD']}" if database.get("PASSWORD") else "")
+    return {
+        "PATH": os.environ["PATH"],
+        "DEBUG": "0",
+        "HTTPS": "0",  # plain HTTP on loopback; the TLS settings are tested in test_security.py
+        "SECRET_KEY": "production-test-key-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"postgres://{user}@127.0.0.1:{database_port}/{database['NAME']}",
+        "DB_CONNECT_TIMEOUT": "2",
+        "REDIS_URL": redis_url,
+        "STATIC_ROOT": str(static_root),
+        "MEDIA_ROOT": str(media_root),
+    }
+
+
+class Visitor:
+    """A browser without JavaScript: cookies, forms with their CSRF token, no redirects followed."""
+
+    def __init__(self) -> None:
+        self.http = httpx.Client(timeout=10)
+
+    def get(self, url: str) -> httpx.Response:
+        return self.http.get(url)
+
+    def post(self, url: str, data: dict) -> httpx.Response:
+        """Post a form; the visitor has loaded a page with a form before, which set the CSRF cookie."""
+        return self.http.post(url, data=data | {"csrfmiddlewaretoken": self.http.cookies["csrftoken"]})
+
+    @property
+    def session_key(self) -> str:
+        return self.http.cookies["sessionid"]
+
+    def checkout_fields(self, server: str) -> dict:
+        page = self.get(f"{server}/checkout/").text
+        fields = dict(re.findall(r'name="(token|expected_total)" value="([^"]*)"', page))
+        assert set(fields) == {"token", "expected_total"}, page[:500]
+        return fields
