@@ -10,7 +10,7 @@ PYTHON := $(shell for p in python3.13 python3.12 python3; do \
 	then command -v $$p; break; fi; done)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run serve soak test lint format browser clean
+.PHONY: run serve soak test audit lint format browser clean
 
 # make serve: production settings against the local services. Any of these can be set in the environment.
 WEB_WORKERS ?= 2
@@ -39,7 +39,7 @@ serve: $(VENV)/.runtime $(VENV)/serve-secret-key
 $(VENV)/serve-secret-key: | $(PY)
 	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-test: $(VENV)/.dev browser lint
+test: $(VENV)/.dev browser lint audit
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
@@ -49,6 +49,12 @@ SOAK_SECONDS ?= 50
 soak: $(VENV)/.dev
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} SOAK_SECONDS=$(SOAK_SECONDS) \
 		$(VENV)/bin/pytest -s -q tests/production/test_soak.py
+
+# Known vulnerabilities in the runtime requirements and everything they pull in, from PyPI's advisory data.
+# A found vulnerability fails. A package the advisory service cannot be asked about is listed as not
+# audited (on a machine without that service, all of them); AUDIT_STRICT=1 fails on that too.
+audit: $(VENV)/.dev
+	$(VENV)/bin/pip-audit -r requirements.txt --progress-spinner off $(if $(AUDIT_STRICT),--strict) 2> >(grep -v "Location '" >&2)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -36,8 +36,8 @@ class OrderAdminForm(forms.ModelForm):
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     form = OrderAdminForm
-    list_display = ["number", "created_at", "name", "total", "status"]
-    list_filter = ["status", "created_at"]
+    list_display = ["number", "created_at", "name", "total", "status", "emails_sent"]
+    list_filter = ["status", ("emails_sent_at", admin.EmptyFieldListFilter), "created_at"]
     search_fields = ["number", "name", "email"]
     date_hierarchy = "created_at"
     inlines = [OrderLineInline]
@@ -47,6 +47,10 @@ class OrderAdmin(admin.ModelAdmin):
         "name", "email", "phone", "address", "postcode", "city", "country", "notes",
     ]  # fmt: skip
     fields = ["number", "status", "created_at", *readonly_fields[3:]]
+
+    @admin.display(boolean=True, description="Emails sent", ordering="emails_sent_at")
+    def emails_sent(self, order: Order) -> bool:
+        return order.emails_sent_at is not None
 
     def has_add_permission(self, request) -> bool:
         return False  # orders come from the checkout

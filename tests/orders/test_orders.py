@@ -138,7 +138,7 @@ def test_editors_do_not_see_orders(login_as):
 
 
 @pytest.mark.django_db(transaction=True)  # the worker commits and closes connections, as in production
-def test_failing_mail_server_keeps_the_order_retries_and_shows_the_failure(filled_cart, settings, run_worker):
+def test_failing_mail_server_keeps_the_order_retries_and_shows_the_failure(filled_cart, settings, run_worker, login_as):
     settings.MAILERS = {"default": {"BACKEND": "tests.orders.test_orders.FailingMailer"}}
     order = place(filled_cart)
     assert Order.objects.filter(pk=order.pk).exists()
@@ -150,6 +150,11 @@ def test_failing_mail_server_keeps_the_order_retries_and_shows_the_failure(fille
     order.refresh_from_db()
     assert order.emails_sent_at is None
     assert mail.outbox == []
+    manager = login_as("Shop managers")
+    unsent = manager.get("/admin/orders/order/?emails_sent_at__isempty=1")
+    assertContains(unsent, order.number)
+    assertContains(unsent, 'alt="False"')  # the "Emails sent" column
+    assertContains(manager.get("/admin/django_tasks_database/dbtaskresult/?status__exact=FAILED"), "send_order_emails")
 
 
 @pytest.mark.django_db
