@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
@@ -6,6 +7,8 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article, Category, SlugRedirect
+from fatigue_site import pages
+from fatigue_site.pages import shared_page
 
 RELATED_GUIDES = 3
 
@@ -14,6 +17,7 @@ def _with_people(queryset):
     return queryset.select_related("category", "author", "reviewed_by")
 
 
+@shared_page
 class HomeView(ListView):
     template_name = "articles/home.html"
     context_object_name = "articles"
@@ -22,6 +26,7 @@ class HomeView(ListView):
         return Article.objects.published().select_related("category")[:6]
 
 
+@shared_page
 class ArticleListView(ListView):
     paginate_by = 10
     context_object_name = "articles"
@@ -42,6 +47,7 @@ class ArticleListView(ListView):
         )
 
 
+@shared_page
 class ArticleDetailView(DetailView):
     context_object_name = "article"
     preview = False
@@ -57,9 +63,12 @@ class ArticleDetailView(DetailView):
             return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
 
     def get_queryset(self):
-        return _with_people(Article.objects.published()).prefetch_related("faqs")
+        return _with_people(Article.objects.published())
 
     def get_context_data(self, **kwargs):
+        # The body below the header is the same for every visitor, so the template caches it (for
+        # visitors with a cart, whose page is rendered for them). FAQs, products and related guides
+        # are lazy: the cache's generation changes with any of them, and a cached body costs no query.
         article = self.object
         breadcrumbs = [
             {"title": "Home", "url": reverse("home")},
@@ -68,11 +77,13 @@ class ArticleDetailView(DetailView):
             {"title": article.title, "url": None},
         ]
         return super().get_context_data(
-            faqs=list(article.faqs.all()),
-            products=article.mentioned_products(),
+            faqs=article.faqs.all(),
+            products=article.mentioned_products,
             related=Article.objects.published().related_to(article).select_related("category")[:RELATED_GUIDES],
             breadcrumbs=breadcrumbs,
             preview=self.preview,
+            body_seconds=0 if self.preview else settings.PAGE_CACHE_SECONDS,
+            generation=pages.generation(),
             **kwargs,
         )
 
@@ -82,6 +93,7 @@ class ArticlePreviewView(ArticleDetailView):
     """Staff see a draft or scheduled guide exactly as visitors will."""
 
     preview = True
+    shared_page = False
 
     def get_queryset(self):
         return _with_people(Article.objects.all()).prefetch_related("faqs")

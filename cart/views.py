@@ -9,14 +9,18 @@ from django.views.generic import DetailView, ListView
 from cart.cart import Cart, CartError, get_cart
 from cart.forms import ProductForm, QuantityForm
 from cart.models import Product
+from fatigue_site.crossorigin import cross_origin_protected
+from fatigue_site.pages import shared_page
 
 
+@shared_page
 class ProductListView(ListView):
     queryset = Product.objects.active()
     paginate_by = 12
     context_object_name = "products"
 
 
+@shared_page
 class ProductDetailView(DetailView):
     queryset = Product.objects.active()
     context_object_name = "product"
@@ -75,6 +79,7 @@ def _product_action(request: HttpRequest, form_class, action) -> HttpResponse:
     return _done(request, text)
 
 
+@cross_origin_protected
 @require_POST
 def add(request: HttpRequest) -> HttpResponse:
     def action(cart: Cart, product: Product, data: dict) -> str:
@@ -84,6 +89,7 @@ def add(request: HttpRequest) -> HttpResponse:
     return _product_action(request, QuantityForm, action)
 
 
+@cross_origin_protected
 @require_POST
 def update(request: HttpRequest) -> HttpResponse:
     def action(cart: Cart, product: Product, data: dict) -> str:
@@ -93,6 +99,7 @@ def update(request: HttpRequest) -> HttpResponse:
     return _product_action(request, QuantityForm, action)
 
 
+@cross_origin_protected
 @require_POST
 def remove(request: HttpRequest) -> HttpResponse:
     def action(cart: Cart, product: Product, data: dict) -> str:
@@ -102,12 +109,14 @@ def remove(request: HttpRequest) -> HttpResponse:
     return _product_action(request, ProductForm, action)
 
 
+@cross_origin_protected
 @require_POST
 def clear(request: HttpRequest) -> HttpResponse:
     get_cart(request).clear()
     return _done(request, "Removed all items from your cart.")
 
 
+@cross_origin_protected
 @require_POST
 def undo(request: HttpRequest) -> HttpResponse:
     try:

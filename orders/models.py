@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.db.models import F
 
 from cart.models import Product
+from fatigue_site import pages
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read out on the phone
 
@@ -69,6 +70,7 @@ class Order(models.Model):
             if not order.stock_restored:
                 for line in order.lines.exclude(product=None):
                     Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+                pages.content_changed()
                 order.stock_restored = True
             order.status = Order.Status.CANCELLED
             order.save(update_fields=["status", "stock_restored", "updated_at"])

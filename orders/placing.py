@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from cart.cart import Cart, shipping_for
 from cart.models import CartLine, Product
 from cart.money import format_money
+from fatigue_site import pages
 from orders import tasks
 from orders.models import Order, OrderLine
 
@@ -85,6 +86,7 @@ def _place(cart: Cart, customer: dict, idempotency_key: str, expected_total: Dec
     for product, quantity in lines:
         product.stock -= quantity
     Product.objects.bulk_update([product for product, _ in lines], ["stock"])
+    pages.content_changed()  # stock is on the shared pages
     CartLine.objects.filter(pk__in=[row.pk for row in rows]).delete()
     # The email task is a row in the same transaction: it is queued if and only if the order is placed,
     # even when the process dies right after the commit.

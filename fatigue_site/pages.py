@@ -1,0 +1,111 @@
+"""The shared page cache: pages that are the same for every visitor without a session.
+
+A visitor who sends no session cookie (no cart, no message waiting, not logged in) gets the
+guides and the shop's pages from the cache: no SQL query, no template. Everyone else gets the
+page rendered for them. A stored page holds nothing of one visitor: it is stored only when the
+response sets no cookie (so no session, no CSRF token) and is not marked private, and the cart's
+forms carry no token (fatigue_site/crossorigin.py protects them instead).
+
+Any change to what these pages show (a guide, FAQ, category, author, product, price, stock) moves
+the cache's generation once its transaction commits, and every page is rendered afresh on its next
+visit. Entries also expire after PAGE_CACHE_SECONDS, which bounds how late a scheduled guide
+appears in the lists.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+GENERATION_KEY = "pages:generation"
+CACHEABLE_QUERY = {"page"}  # other query strings are rendered, so junk URLs cannot fill the cache
+
+
+def generation() -> str | None:
+    """The current generation of shared pages; None when the cache cannot be reached."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        value = cache.get(GENERATION_KEY)
+    return value
+
+
+def _new_generation() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def content_changed(**kwargs) -> None:
+    """Start a new generation now, and again when the current transaction commits: a page another
+    process renders from the data as it was before the commit is not kept. (A signal receiver.)"""
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def watch(*models) -> None:
+    """Start a new generation whenever a row of one of these models is saved or deleted."""
+    for model in models:
+        post_save.connect(content_changed, sender=model, dispatch_uid=f"pages-save-{model._meta.label}")
+        post_delete.connect(content_changed, sender=model, dispatch_uid=f"pages-delete-{model._meta.label}")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(content_changed, sender=field.remote_field.through, dispatch_uid=f"pages-m2m-{field}")
+
+
+def shared_page(view):
+    """Mark a view whose page is the same for every visitor without a session."""
+    view.shared_page = True
+    return view
+
+
+def _is_shared_visit(request) -> bool:
+    return (
+        request.method == "GET"
+        and "HX-Request" not in request.headers
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+        and set(request.GET) <= CACHEABLE_QUERY
+    )
+
+
+def _is_storable(response) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+class PageCacheMiddleware:
+    """Serve shared pages from the cache. Placed above the session, CSRF and messages middleware,
+    so it sees every cookie the response is about to set before it stores anything."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        key = getattr(request, "_shared_page_key", None)
+        if key is not None and _is_storable(response):
+            response["X-Page-Cache"] = "miss"
+            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        view = getattr(view_func, "view_class", view_func)
+        if not getattr(view, "shared_page", False) or not _is_shared_visit(request):
+            return None
+        current = generation()
+        if current is None:
+            return None
+        key = f"page:{current}:{request.get_host()}:{request.get_full_path()}"
+        response = cache.get(key)
+        if response is not None:
+            response["X-Page-Cache"] = "hit"
+            return response
+        request._shared_page_key = key
+        return None

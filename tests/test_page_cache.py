@@ -1,0 +1,197 @@
+"""The shared page cache: served to visitors without a session, replaced when content changes,
+and never holding a byte of one visitor."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.test import Client
+from django.utils.cache import patch_cache_control
+from pytest_django.asserts import assertContains, assertNotContains
+
+from cart.cart import Cart
+from fatigue_site import pages
+from tests.factories import make_article, make_faq, make_product
+from tests.html import find_all, parse, text
+from tests.orders.conftest import CUSTOMER
+
+pytestmark = pytest.mark.django_db
+
+SHARED_PAGES = ["/", "/guides/", "/shop/"]
+
+
+@pytest.fixture
+def product():
+    return make_product(name="Magnesium glycinate capsules", price=Decimal("18.50"), stock=2)
+
+
+@pytest.fixture
+def guide(product):
+    article = make_article(title="What Causes Deep Muscle Fatigue (Even After Rest)?")
+    make_faq(article, question="Is it normal to feel tired after rest?")
+    article.product_links.create(product=product)
+    return article
+
+
+def badge(response) -> str:
+    return text(find_all(parse(response.content), "span", id="mini-cart-count")[0])
+
+
+def cached_page(url: str):
+    """What the cache holds for `url`, as a visitor without a session would get it."""
+    return cache.get(f"page:{pages.generation()}:testserver:{url}")
+
+
+def test_second_visitor_gets_the_guide_from_the_cache_without_a_query(guide, django_assert_num_queries):
+    first = Client().get(guide.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = Client().get(guide.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assertContains(second, "Is it normal to feel tired after rest?")
+
+
+@pytest.mark.parametrize("url", SHARED_PAGES)
+def test_lists_and_product_pages_are_shared_too(guide, product, url, django_assert_num_queries):
+    Client().get(url)
+    with django_assert_num_queries(0):
+        assert Client().get(url)["X-Page-Cache"] == "hit"
+    Client().get(product.get_absolute_url())
+    assert Client().get(product.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_guide_for_a_visitor_with_a_five_line_cart_runs_three_queries(client, guide, django_assert_num_queries):
+    for _ in range(5):
+        client.post("/cart/add/", {"product": make_product().pk, "quantity": 1})
+    Client().get(guide.get_absolute_url())  # another visitor warmed the guide
+    # Session, guide (with its people), cart lines: the body below the header comes from the cache.
+    with django_assert_num_queries(3):
+        response = client.get(guide.get_absolute_url())
+    assert "X-Page-Cache" not in response
+    assert badge(response) == "5 items in"
+    assertContains(response, "Is it normal to feel tired after rest?")
+
+
+def test_a_visitor_with_a_cart_gets_their_own_page_and_it_is_not_stored(client, guide, product):
+    client.post("/cart/add/", {"product": product.pk, "quantity": 2})
+    mine = client.get(guide.get_absolute_url())
+    assert badge(mine) == "2 items in"
+    assert cached_page(guide.get_absolute_url()) is None
+    theirs = Client().get(guide.get_absolute_url())
+    assert theirs["X-Page-Cache"] == "miss"
+    assert badge(theirs) == "0 items in"
+
+
+def test_cached_bytes_hold_nothing_of_either_visitor(guide, product, django_user_model):
+    with_cart = Client()
+    with_cart.post("/cart/add/", {"product": product.pk, "quantity": 2})
+    staff = Client()
+    staff.force_login(django_user_model.objects.create_user("Ada Placeholder", password="pw", is_staff=True))
+    without = Client()
+    for visitor in (with_cart, staff, without, with_cart, staff, without):
+        visitor.get(guide.get_absolute_url())
+
+    stored = cached_page(guide.get_absolute_url())
+    assert stored is not None
+    body = stored.content.decode()
+    assert not stored.cookies
+    assert "Set-Cookie" not in str(stored.serialize_headers())
+    assert "csrfmiddlewaretoken" not in body and "csrftoken" not in body
+    for visitor in (with_cart, staff):
+        assert visitor.session.session_key not in body
+    assert Cart(with_cart.session).key not in body
+    assert "Ada Placeholder" not in body
+    assert badge(stored) == "0 items in"
+    assert "No products in the cart." in body
+    assert "Remove All Items" in body
+    hit = without.get(guide.get_absolute_url())
+    assert hit["X-Page-Cache"] == "hit"
+    assert not hit.cookies
+
+
+def test_next_visitor_sees_a_new_price(guide, product):
+    assertContains(Client().get(guide.get_absolute_url()), "$18.50")
+    product.price = Decimal("21.00")
+    product.save()
+    response = Client().get(guide.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assertContains(response, "$21.00")
+    assertNotContains(response, "$18.50")
+    assertContains(Client().get("/shop/"), "$21.00")
+
+
+def test_next_visitor_sees_an_edited_faq_and_guide(guide):
+    Client().get(guide.get_absolute_url())
+    faq = guide.faqs.get()
+    faq.question = "Why does rest not always help?"
+    faq.save()
+    assertContains(Client().get(guide.get_absolute_url()), "Why does rest not always help?")
+    guide.summary = "A new summary for the guide."
+    guide.save()
+    assertContains(Client().get(guide.get_absolute_url()), "A new summary for the guide.")
+    assertContains(Client().get("/guides/"), "A new summary for the guide.")
+
+
+def test_next_visitor_sees_stock_sold_at_checkout(client, guide, product):
+    assertNotContains(Client().get(product.get_absolute_url()), "Out of stock")
+    client.post("/cart/add/", {"product": product.pk, "quantity": 2})
+    form = client.get("/checkout/").context["form"].initial
+    client.post("/checkout/", CUSTOMER | {"token": form["token"], "expected_total": str(form["expected_total"])})
+    product.refresh_from_db()
+    assert product.stock == 0
+    assertContains(Client().get(product.get_absolute_url()), "Out of stock")
+    assertContains(Client().get(guide.get_absolute_url()), "Out of stock")
+
+
+def test_a_visitor_without_javascript_adds_to_the_cart_from_a_cached_page(guide, product):
+    Client().get(guide.get_absolute_url())
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(guide.get_absolute_url())
+    assert page["X-Page-Cache"] == "hit"
+    form = find_all(parse(page.content), "form", **{"class": "add-form"})[0]
+    fields = {dict(field.attributes)["name"]: dict(field.attributes).get("value") for field in find_all(form, "input")}
+    assert set(fields) == {"product", "next", "quantity"}  # no CSRF token to go stale
+    response = visitor.post(
+        dict(form.attributes)["action"],
+        {"product": fields["product"], "next": fields["next"], "quantity": 1},
+        headers={"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"},
+    )
+    assert response.status_code == 302
+    after = visitor.get(response["Location"])
+    assert "X-Page-Cache" not in after
+    assert badge(after) == "1 item in"
+    assertContains(after, f"Added 1 × {product.name} to your cart.")
+
+
+@pytest.mark.parametrize("query", ["?utm_source=mail", "?page=1&x=1"])
+def test_other_query_strings_are_rendered_not_stored(guide, query):
+    Client().get(f"/guides/{query}")
+    assert "X-Page-Cache" not in Client().get(f"/guides/{query}")
+
+
+def test_background_requests_and_pages_for_one_visitor_are_not_shared(client, guide):
+    assert "X-Page-Cache" not in Client().get("/cart/")
+    assert "X-Page-Cache" not in Client().get(guide.get_absolute_url(), headers={"HX-Request": "true"})
+
+
+@pytest.mark.parametrize("mark", ["cookie", "private"])
+def test_a_response_that_sets_a_cookie_or_is_private_is_never_stored(rf, mark):
+    @pages.shared_page
+    def view(request):
+        response = HttpResponse("A page for one visitor")
+        if mark == "cookie":
+            response.set_cookie("visitor", "42")
+        else:
+            patch_cache_control(response, private=True)
+        return response
+
+    def handler(request):
+        return middleware.process_view(request, view, (), {}) or view(request)
+
+    middleware = pages.PageCacheMiddleware(handler)
+    for _ in range(2):
+        response = middleware(rf.get("/somewhere/"))
+        assert "X-Page-Cache" not in response
+    assert cached_page("/somewhere/") is None
