@@ -10,7 +10,7 @@ PYTHON := $(shell for p in python3.13 python3.12 python3; do \
 	then command -v $$p; break; fi; done)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run serve soak test audit lint format browser clean
+.PHONY: run serve soak bench test audit lint format browser clean
 
 # make serve: production settings against the local services. Any of these can be set in the environment.
 WEB_WORKERS ?= 2
@@ -55,6 +55,17 @@ soak: $(VENV)/.dev
 # audited (on a machine without that service, all of them); AUDIT_STRICT=1 fails on that too.
 audit: $(VENV)/.dev
 	$(VENV)/bin/pip-audit -r requirements.txt --progress-spinner off $(if $(AUDIT_STRICT),--strict) 2> >(grep -v "Location '" >&2)
+
+# The production stack under load, each page against a one-line view; writes bench/results.md.
+# wrk from Debian's packages, Lighthouse from the npm registry (bench/package.json); a few minutes.
+bench: $(VENV)/.dev
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "Installing wrk from Debian's packages"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || $(MAKE) --no-print-directory browser
+	@[ -x bench/node_modules/.bin/lighthouse ] || (cd bench && npm ci --no-audit --no-fund --loglevel=error) \
+		|| echo "Lighthouse could not be installed: bench/results.md will say so"
+	$(PY) bench/run.py
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -12,6 +12,7 @@ visit. Entries also expire after PAGE_CACHE_SECONDS, which bounds how late a sch
 appears in the lists.
 """
 
+import re
 import uuid
 
 from django.conf import settings
@@ -19,8 +20,10 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import Resolver404, resolve
 
 GENERATION_KEY = "pages:generation"
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 CACHEABLE_QUERY = {"page"}  # other query strings are rendered, so junk URLs cannot fill the cache
 
 
@@ -53,6 +56,10 @@ def watch(*models) -> None:
             m2m_changed.connect(content_changed, sender=field.remote_field.through, dispatch_uid=f"pages-m2m-{field}")
 
 
+def page_key(host: str, path: str, encoding: str) -> str:
+    return f"page:{encoding}:{host}:{path}"
+
+
 def shared_page(view):
     """Mark a view whose page is the same for every visitor without a session."""
     view.shared_page = True
@@ -69,6 +76,14 @@ def _is_shared_visit(request) -> bool:
     )
 
 
+def _is_shared_view(path: str) -> bool:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return getattr(getattr(match.func, "view_class", match.func), "shared_page", False)
+
+
 def _is_storable(response) -> bool:
     cache_control = response.get("Cache-Control", "")
     return (
@@ -81,31 +96,35 @@ def _is_storable(response) -> bool:
 
 
 class PageCacheMiddleware:
-    """Serve shared pages from the cache. Placed above the session, CSRF and messages middleware,
-    so it sees every cookie the response is about to set before it stores anything."""
+    """Serve shared pages from the cache, compressed or not as the visitor asked.
+
+    A hit is answered before the middleware below runs (session, CSRF, messages: nothing of theirs
+    applies to a visitor without cookies). A miss goes down the whole stack, and on its way back
+    this middleware sees every cookie they set before it stores anything. It sits above gzip, so a
+    page is compressed once, not on every visit; the headers of the middleware below it (CSP,
+    X-Frame-Options) are stored with the page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        key = getattr(request, "_shared_page_key", None)
-        if key is not None and _is_storable(response):
-            response["X-Page-Cache"] = "miss"
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
-        return response
+        store_as = None
+        if _is_shared_visit(request) and _is_shared_view(request.path_info):
+            encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "identity"
+            key = page_key(request.get_host(), request.get_full_path(), encoding)
+            # One round trip: the current generation and the stored page, which counts only if it is of that generation.
+            found = cache.get_many([GENERATION_KEY, key])
+            current = found.get(GENERATION_KEY) or generation()
+            stored = found.get(key)
+            if current is not None and stored is not None and stored[0] == current:
+                response = stored[1]
+                response["X-Page-Cache"] = "hit"
+                return response
+            store_as = (key, current) if current is not None else None
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        view = getattr(view_func, "view_class", view_func)
-        if not getattr(view, "shared_page", False) or not _is_shared_visit(request):
-            return None
-        current = generation()
-        if current is None:
-            return None
-        key = f"page:{current}:{request.get_host()}:{request.get_full_path()}"
-        response = cache.get(key)
-        if response is not None:
-            response["X-Page-Cache"] = "hit"
-            return response
-        request._shared_page_key = key
-        return None
+        response = self.get_response(request)
+        if store_as and _is_storable(response):
+            key, current = store_as
+            response["X-Page-Cache"] = "miss"
+            cache.set(key, (current, response), settings.PAGE_CACHE_SECONDS)
+        return response

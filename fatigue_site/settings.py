@@ -59,10 +59,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above gzip, so a shared page is stored compressed; above session, CSRF and messages, so it
+    # sees every cookie they set before it stores anything (fatigue_site/pages.py).
+    "fatigue_site.pages.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",  # pages only: whitenoise serves static files precompressed
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "fatigue_site.middleware.request_size_limit",
-    "fatigue_site.pages.PageCacheMiddleware",  # above session, CSRF and messages: it sees their cookies
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -136,6 +138,7 @@ if REDIS_URL:
 # Shared pages (fatigue_site/pages.py) and the guide's body for visitors with a cart are cached this
 # long at most; any change to what they show replaces them at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+BENCH_FLOOR = env_bool("BENCH_FLOOR")  # serve /bench/floor for make bench
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

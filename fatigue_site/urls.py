@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from articles.views import HomeView
-from fatigue_site.views import healthz
+from fatigue_site.views import bench_floor, healthz
 
 handler500 = "fatigue_site.views.server_error"
 
@@ -24,3 +24,5 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     ]
+if settings.BENCH_FLOOR:
+    urlpatterns += [path("bench/floor", bench_floor)]  # make bench's yardstick

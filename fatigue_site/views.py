@@ -42,3 +42,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(sys.exc_info()[1], DatabaseError):
         return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": "30"})
     return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def bench_floor(request: HttpRequest) -> HttpResponse:
+    """The floor `make bench` measures pages against: one line, through all the middleware (BENCH_FLOOR=1)."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -90,15 +90,16 @@ def _close(connection: socket.socket) -> None:
 class AppServer:
     """`gunicorn fatigue_site.wsgi` with the production settings, its output kept in `log`."""
 
-    def __init__(self, env: dict[str, str], log: Path, workers: int = 1) -> None:
-        self.env, self.log, self.workers = env, log, workers
+    def __init__(self, env: dict[str, str], log: Path, workers: int = 1, access_log: bool = True) -> None:
+        self.env, self.log, self.workers, self.access_log = env, log, workers, access_log
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
         command = [str(GUNICORN), "fatigue_site.wsgi", "--bind", f"127.0.0.1:{self.port}"]
-        command += ["--workers", str(self.workers), "--no-control-socket", "--access-logfile", "-"]
+        command += ["--workers", str(self.workers), "--no-control-socket"]
+        command += ["--access-logfile", "-"] if self.access_log else []
         with self.log.open("a") as output:
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True

@@ -1,0 +1,356 @@
+"""make bench: the production stack (gunicorn, PostgreSQL, Redis, DEBUG off) under load from wrk,
+each page measured against a one-line view on the same server. Writes bench/results.md.
+
+Every number comes from this one run on this machine; compare them as ratios, not as times.
+"""
+
+import html.parser
+import io
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+WORKERS = int(os.environ.get("WEB_WORKERS", "2"))
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fatigue_site_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+GUIDE = "/guides/deep-muscle-fatigue/"
+RESULTS = ROOT / "bench" / "results.md"
+WORK = Path(tempfile.mkdtemp(prefix="bench-"))
+
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "fatigue_site.settings",
+        "DEBUG": "0",
+        "HTTPS": "0",
+        "SECRET_KEY": "bench-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": REDIS_URL,
+        "BENCH_FLOOR": "1",
+        "STATIC_ROOT": str(WORK / "static"),
+        "MEDIA_ROOT": str(WORK / "media"),
+        "LOG_LEVEL": "WARNING",
+        "MAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+    }
+)
+
+import django  # noqa: E402  (after the environment it reads)
+
+django.setup()
+
+import httpx  # noqa: E402
+import psycopg  # noqa: E402
+import redis  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from cart.models import Product  # noqa: E402
+from tests.production.servers import AppServer, Visitor  # noqa: E402
+
+HTMX = {"HX-Request": "true", "HX-Current-URL": f"http://127.0.0.1{GUIDE}"}
+SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
+
+
+@dataclass
+class Result:
+    name: str
+    requests_per_second: float
+    p50_ms: float
+    p95_ms: float
+    bad: int
+    queries: int | None = None
+
+
+def prepare_database() -> None:
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    server = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(server, autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            admin.execute(f'CREATE DATABASE "{name}"')
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
+    call_command("seed_demo", stdout=io.StringIO())
+    Product.objects.update(stock=100_000)  # the add-to-cart run must not sell out
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    connection.close()
+
+
+def start(workers: int, **env: str) -> AppServer:
+    server = AppServer(os.environ | env, WORK / "gunicorn.log", workers=workers, access_log=False)
+    server.start()
+    return server
+
+
+def cart_cookie(server: AppServer, lines: int) -> str:
+    visitor = Visitor()
+    visitor.get(f"{server.url}{GUIDE}")
+    for product in Product.objects.order_by("pk")[:lines]:
+        response = visitor.post(f"{server.url}/cart/add/", {"product": product.pk, "quantity": 1})
+        assert response.status_code == 302, response.text
+    return visitor.session_key
+
+
+def wrk(server: AppServer, name: str, requests: list[tuple[str, str, str, dict]]) -> Result:
+    """Drive `server` with wrk for SECONDS; requests are (method, path, body, headers), cycled."""
+    listing = WORK / f"{name}.requests"
+    listing.write_text(
+        "".join(
+            "\t".join([method, path, body, *(f"{k}: {v}" for k, v in headers.items())]) + "\n"
+            for method, path, body, headers in requests
+        )
+    )
+    for method, path, body, headers in requests[:5]:  # warm: caches filled, connections open
+        httpx.request(method, f"{server.url}{path}", content=body or None, headers=headers)
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{CONNECTIONS}",
+        f"-d{SECONDS}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(ROOT / "bench" / "wrk.lua"),
+        server.url,
+    ]
+    output = subprocess.run(
+        command, env=os.environ | {"BENCH_REQUESTS": str(listing)}, capture_output=True, text=True, check=True
+    ).stdout
+    numbers = json.loads(output.strip().splitlines()[-1])
+    return Result(
+        name,
+        numbers["requests"] / (numbers["duration_us"] / 1e6),
+        numbers["p50_us"] / 1000,
+        numbers["p95_us"] / 1000,
+        numbers["bad_status"] + numbers["socket_errors"],
+    )
+
+
+def queries(
+    method: str, path: str, cookie: str | None = None, data: dict | None = None, headers: dict | None = None
+) -> int:
+    """SQL queries for one request, served in this process by the same settings, database and Redis (warm)."""
+    client = Client()
+    if cookie:
+        client.cookies["sessionid"] = cookie
+    send = client.post if method == "POST" else client.get
+    send(path, data or {}, headers=headers or {})
+    with CaptureQueriesContext(connection) as captured:
+        response = send(path, data or {}, headers=headers or {})
+    assert response.status_code in (200, 302), (path, response.status_code)
+    return len(captured)
+
+
+class Assets(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and attrs.get("rel") in ("stylesheet", "preload", "icon") and attrs.get("href"):
+            self.urls.append(("font" if attrs.get("as") == "font" else attrs["rel"], attrs["href"]))
+        if tag == "script" and attrs.get("src"):
+            self.urls.append(("script", attrs["src"]))
+
+
+def page_weight(server: AppServer, path: str) -> list[tuple[str, str, int]]:
+    """(kind, url, bytes as transferred with gzip) for the page, its CSS, JS and fonts; images left out."""
+    client = httpx.Client(base_url=server.url, headers={"Accept-Encoding": "gzip"})
+
+    def transferred(url: str) -> tuple[int, str]:
+        response = client.get(url)
+        response.raise_for_status()
+        response.read()
+        return response.num_bytes_downloaded, response.text
+
+    size, page = transferred(path)
+    rows = [("HTML", path, size)]
+    parser = Assets()
+    parser.feed(page)
+    for kind, url in parser.urls:
+        if kind == "icon":
+            continue  # an image
+        size, body = transferred(url)
+        rows.append(("CSS" if kind == "stylesheet" else "JS" if kind == "script" else "font", url, size))
+        if kind == "stylesheet":
+            for font in re.findall(r"url\(['\"]?([^'\")]+\.woff2?)['\"]?\)", body):
+                rows.append(("font", font, transferred(httpx.URL(url).join(font).path)[0]))
+    return rows
+
+
+def lighthouse(server: AppServer) -> list[tuple[str, dict | str]]:
+    """Lighthouse scores (mobile) for three pages, or why they could not be measured."""
+    binary = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
+    if not binary.exists():
+        return [("all pages", "Lighthouse is not installed (make bench installs it from the npm registry).")]
+    scores = []
+    for path in ["/", GUIDE, "/cart/"]:
+        report = WORK / "lighthouse.json"
+        command = [
+            str(binary), f"{server.url}{path}", "--output=json", f"--output-path={report}", "--quiet",
+            "--only-categories=performance,accessibility,best-practices,seo", "--form-factor=mobile",
+            "--chrome-flags=--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+            "--disable-background-networking --disable-component-update --disable-sync",
+        ]  # fmt: skip
+        run = subprocess.run(
+            command, env=os.environ | {"CHROME_PATH": "/usr/bin/chromium"}, capture_output=True, text=True
+        )
+        if run.returncode != 0 or not report.exists():
+            scores.append((path, f"failed: {(run.stderr or run.stdout).strip().splitlines()[-1:]}"))
+            continue
+        data = json.loads(report.read_text())
+        scores.append((path, {key: round(value["score"] * 100) for key, value in data["categories"].items()}))
+        report.unlink()
+    return scores
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: make bench installs it from Debian's packages.")
+    started = time.monotonic()
+    prepare_database()
+
+    server = start(WORKERS)
+    cart5 = cart_cookie(server, 5)
+    adders = [cart_cookie(server, 1) for _ in range(40)]
+    products = list(Product.objects.order_by("pk").values_list("pk", flat=True))
+    form = {"Content-Type": "application/x-www-form-urlencoded"} | HTMX | SAME_ORIGIN
+    add_requests = [
+        ("POST", "/cart/add/", f"product={pk}&quantity=1", form | {"Cookie": f"sessionid={cookie}"})
+        for cookie in adders
+        for pk in products
+    ]
+    scenarios = [
+        ("Floor: one-line view", [("GET", "/bench/floor", "", {})]),
+        ("Guide, visitor without a cart (warm)", [("GET", GUIDE, "", {})]),
+        ("Guide, visitor with a 5-line cart", [("GET", GUIDE, "", {"Cookie": f"sessionid={cart5}"})]),
+        ("Add to cart, background (htmx)", add_requests),
+        ("Cart page, 5 lines", [("GET", "/cart/", "", {"Cookie": f"sessionid={cart5}"})]),
+    ]
+    results = [wrk(server, f"s{i}", requests) for i, (_, requests) in enumerate(scenarios)]
+    for result, (name, _) in zip(results, scenarios, strict=True):
+        result.name = name
+    results[0].queries = queries("GET", "/bench/floor")
+    results[1].queries = queries("GET", GUIDE)
+    results[2].queries = queries("GET", GUIDE, cart5)
+    results[3].queries = queries("POST", "/cart/add/", adders[0], {"product": products[0], "quantity": 1}, HTMX)
+    results[4].queries = queries("GET", "/cart/", cart5)
+    add_body = httpx.post(
+        f"{server.url}/cart/add/",
+        data={"product": products[1], "quantity": 1},
+        headers={"Cookie": f"sessionid={adders[1]}"} | HTMX,
+    ).text
+    weight = page_weight(server, GUIDE)
+    scores = lighthouse(server)
+    server.stop()
+
+    # Scaling: every request a full render (no page or fragment cache), one process, then two.
+    scaling = []
+    for workers in (1, 2):
+        server = start(workers, PAGE_CACHE_SECONDS="0")
+        scaling.append(wrk(server, f"miss{workers}", [("GET", GUIDE, "", {})]))
+        server.stop()
+    miss_queries = 4  # guide, FAQs, products mentioned, related guides (tests/articles/test_pages.py)
+
+    write(results, add_body, weight, scores, scaling, miss_queries, time.monotonic() - started)
+    shutil.rmtree(WORK, ignore_errors=True)
+    print(RESULTS.read_text())
+
+
+def write(results, add_body, weight, scores, scaling, miss_queries, elapsed) -> None:
+    floor = results[0].requests_per_second
+    targets = [None, (0.8, 0), (0.5, 3), (0.5, 4), (None, 3)]
+    lines = [
+        "# make bench results",
+        "",
+        f"One run of `make bench` on this machine ({os.cpu_count()} cores, {platform.python_implementation()} "
+        f"{platform.python_version()}): gunicorn with {WORKERS} workers, PostgreSQL and Redis on the same machine, "
+        f"DEBUG off, wrk with {CONNECTIONS} connections for {SECONDS} s per scenario, all sharing the cores. "
+        f"The whole run took {elapsed:.0f} s. Compare the ratios; the absolute numbers are this machine's.",
+        "",
+        "| scenario | requests/s | p50 ms | p95 ms | SQL queries per request | × floor | target | met |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for result, target in zip(results, targets, strict=True):
+        ratio = result.requests_per_second / floor
+        if target is None:
+            goal, met = "the yardstick", ""
+        else:
+            min_ratio, max_queries = target
+            goal = ", ".join(
+                ([f">= {min_ratio}x floor"] if min_ratio else [])
+                + [f"{'0' if max_queries == 0 else '<= ' + str(max_queries)} queries"]
+            )
+            met = "yes" if (min_ratio is None or ratio >= min_ratio) and result.queries <= max_queries else "**no**"
+        bad = f" ({result.bad} failed)" if result.bad else ""
+        lines.append(
+            f"| {result.name}{bad} | {result.requests_per_second:.0f} | {result.p50_ms:.1f} | {result.p95_ms:.1f} "
+            f"| {result.queries} | {ratio:.2f} | {goal} | {met} |"
+        )
+    full_page = "<html" in add_body
+    lines += [
+        "",
+        f"The background add answers with the mini cart's fragments only ({len(add_body.encode())} bytes, "
+        f"{'a full page: **not met**' if full_page else 'no full page'}). The cart page's query count is the same "
+        "for 1 and 5 lines (asserted in tests/cart/test_views.py). Query counts are measured in-process on the "
+        "same settings, database and Redis: sessions come from Redis (`cached_db`), so a warm session costs no query; "
+        "the test suite, on the database session store, counts one more for it.",
+        "",
+        "## Page weight of the guide (as transferred, gzip; images left out)",
+        "",
+        "| part | bytes |",
+        "| --- | ---: |",
+    ]
+    total = 0
+    for kind, url, size in weight:
+        lines.append(f"| {kind} `{url}` | {size:,} |")
+        total += size
+    lines += [
+        f"| **total** | **{total:,}** ({total / 1024:.1f} KB; target <= 60 KB: "
+        f"{'met' if total <= 60 * 1024 else '**not met**'}) |",
+        "",
+    ]
+    one, two = scaling
+    factor = two.requests_per_second / one.requests_per_second
+    lines += [
+        "## Scaling: one process against two, every request a full render",
+        "",
+        "The guide page with the page and fragment caches off (`PAGE_CACHE_SECONDS=0`, "
+        f"{miss_queries} queries per request).",
+        "",
+        "| gunicorn workers | requests/s | p50 ms | p95 ms |",
+        "| ---: | ---: | ---: | ---: |",
+        f"| 1 | {one.requests_per_second:.0f} | {one.p50_ms:.1f} | {one.p95_ms:.1f} |",
+        f"| 2 | {two.requests_per_second:.0f} | {two.p50_ms:.1f} | {two.p95_ms:.1f} |",
+        "",
+        f"Two processes give **{factor:.2f}x** one (target >= 1.6x: {'met' if factor >= 1.6 else '**not met**'}).",
+        "",
+        "## Lighthouse (mobile emulation, Debian's Chromium)",
+        "",
+    ]
+    for path, score in scores:
+        if isinstance(score, str):
+            lines.append(f"- `{path}`: {score}")
+        else:
+            lines.append(f"- `{path}`: " + ", ".join(f"{key} {value}" for key, value in score.items()))
+    lines += ["", "The cart page is measured as a new visitor sees it (empty); all pages without a session."]
+    RESULTS.write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
