@@ -194,3 +194,7 @@ def test_a_response_that_sets_a_cookie_or_is_private_is_never_stored(rf, monkeyp
         response = middleware(rf.get("/somewhere/"))
         assert "X-Page-Cache" not in response
     assert cached_page("/somewhere/") is None
+
+
+def test_the_bench_floor_is_not_served_unless_asked_for(client):
+    assert client.get("/bench/floor").status_code == 404
