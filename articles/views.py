@@ -53,6 +53,9 @@ class ArticleDetailView(DetailView):
     preview = False
 
     def get(self, request, *args, **kwargs):
+        # Read before the guide is: a body rendered from data older than a change is then stored
+        # under the generation before it, never under the new one.
+        self.generation = pages.generation()
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
@@ -82,8 +85,8 @@ class ArticleDetailView(DetailView):
             related=Article.objects.published().related_to(article).select_related("category")[:RELATED_GUIDES],
             breadcrumbs=breadcrumbs,
             preview=self.preview,
-            body_seconds=0 if self.preview else settings.PAGE_CACHE_SECONDS,
-            generation=pages.generation(),
+            body_seconds=0 if self.preview or self.generation is None else settings.PAGE_CACHE_SECONDS,
+            generation=(pages.release(), self.generation),
             **kwargs,
         )
 

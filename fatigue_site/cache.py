@@ -1,23 +1,31 @@
-"""Redis as a cache that may fail: an unreachable Redis is a miss and a log line, never an error page."""
+"""Redis as a cache that may fail: an unreachable Redis is a miss and a log line, never an error page.
+
+After a failure the cache is skipped for BREAK_SECONDS, so a Redis that hangs costs one timeout,
+not one per cache call of every request, and the log gets one line, not dozens.
+"""
 
 import functools
 import logging
+import time
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+BREAK_SECONDS = 2.0
 
 
 def _degrades_to(fallback):
     def decorator(method):
         @functools.wraps(method)
         def wrapper(self, *args, **kwargs):
-            try:
-                return method(self, *args, **kwargs)
-            except RedisError as error:
-                logger.warning("Cache unavailable, carrying on without it: %s: %s", type(error).__name__, error)
-                return fallback(*args, **kwargs) if callable(fallback) else fallback
+            if time.monotonic() >= self.unavailable_until:
+                try:
+                    return method(self, *args, **kwargs)
+                except RedisError as error:
+                    self.unavailable_until = time.monotonic() + BREAK_SECONDS
+                    logger.warning("Cache unavailable, carrying on without it: %s: %s", type(error).__name__, error)
+            return fallback(*args, **kwargs) if callable(fallback) else fallback
 
         return wrapper
 
@@ -38,6 +46,8 @@ class SharedClientRedisCacheClient(RedisCacheClient):
 
 
 class ResilientRedisCache(RedisCache):
+    unavailable_until = 0.0  # time.monotonic() before which the cache is not asked
+
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient

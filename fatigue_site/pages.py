@@ -7,9 +7,9 @@ response sets no cookie (so no session, no CSRF token) and is not marked private
 forms carry no token (fatigue_site/crossorigin.py protects them instead).
 
 Any change to what these pages show (a guide, FAQ, category, author, product, price, stock) moves
-the cache's generation once its transaction commits, and every page is rendered afresh on its next
-visit. Entries also expire after PAGE_CACHE_SECONDS, which bounds how late a scheduled guide
-appears in the lists.
+the cache's generation (now, and again when its transaction commits), and every page is rendered
+afresh on its next visit; so does a new release (see release()). Entries also expire after
+PAGE_CACHE_SECONDS, which bounds how late a scheduled guide appears in the lists.
 """
 
 import re
@@ -17,6 +17,8 @@ import uuid
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core import checks
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -24,7 +26,7 @@ from django.urls import Resolver404, resolve
 
 GENERATION_KEY = "pages:generation"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-CACHEABLE_QUERY = {"page"}  # other query strings are rendered, so junk URLs cannot fill the cache
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
 
 
 def generation() -> str | None:
@@ -57,7 +59,23 @@ def watch(*models) -> None:
 
 
 def page_key(host: str, path: str, encoding: str) -> str:
-    return f"page:{encoding}:{host}:{path}"
+    return f"page:{release()}:{encoding}:{host}:{path}"
+
+
+def release() -> str:
+    """What this deployment serves: RELEASE if the deployment sets it (a build id), else the hash of
+    the static files' manifest. A deploy that changes either starts with fresh pages."""
+    return settings.RELEASE or getattr(staticfiles_storage, "manifest_hash", "")
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_shared_cache(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """With several processes, a change must reach them all: the page cache needs a shared cache."""
+    if settings.PAGE_CACHE_SECONDS and "LocMemCache" in settings.CACHES["default"]["BACKEND"]:
+        hint = "Set REDIS_URL, or PAGE_CACHE_SECONDS=0 to turn the page cache off."
+        message = "The page cache is local to each process: a change made in one is not seen by the others."
+        return [checks.Warning(message, hint=hint, id="pages.W001")]
+    return []
 
 
 def shared_page(view):
@@ -72,16 +90,25 @@ def _is_shared_visit(request) -> bool:
         and "HX-Request" not in request.headers
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
-        and set(request.GET) <= CACHEABLE_QUERY
     )
 
 
-def _is_shared_view(path: str) -> bool:
+def _shared_view(request):
+    """The shared view this request is for, or None. Only a list's `?page=N` may come with it, so
+    junk query strings (and `?page=01`) are rendered, not stored, and cannot fill the cache."""
     try:
-        match = resolve(path)
+        match = resolve(request.path_info)
     except Resolver404:
-        return False
-    return getattr(getattr(match.func, "view_class", match.func), "shared_page", False)
+        return None
+    view = getattr(match.func, "view_class", match.func)
+    if not getattr(view, "shared_page", False):
+        return None
+    if not request.GET:
+        return view
+    params = list(request.GET.lists())
+    if getattr(view, "paginate_by", None) and len(params) == 1 and params[0][0] == "page" and len(params[0][1]) == 1:
+        return view if PAGE_NUMBER.fullmatch(params[0][1][0]) else None
+    return None
 
 
 def _is_storable(response) -> bool:
@@ -109,7 +136,7 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         store_as = None
-        if _is_shared_visit(request) and _is_shared_view(request.path_info):
+        if _is_shared_visit(request) and _shared_view(request):
             encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "identity"
             key = page_key(request.get_host(), request.get_full_path(), encoding)
             # One round trip: the current generation and the stored page, which counts only if it is of that generation.

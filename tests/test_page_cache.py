@@ -189,7 +189,7 @@ def test_a_response_that_sets_a_cookie_or_is_private_is_never_stored(rf, monkeyp
         return response
 
     middleware = pages.PageCacheMiddleware(view)
-    monkeypatch.setattr(pages, "_is_shared_view", lambda path: path == "/somewhere/")
+    monkeypatch.setattr(pages, "_shared_view", lambda request: view if request.path == "/somewhere/" else None)
     for _ in range(2):
         response = middleware(rf.get("/somewhere/"))
         assert "X-Page-Cache" not in response
@@ -198,3 +198,42 @@ def test_a_response_that_sets_a_cookie_or_is_private_is_never_stored(rf, monkeyp
 
 def test_the_bench_floor_is_not_served_unless_asked_for(client):
     assert client.get("/bench/floor").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["?page=2", "?page=01", "?page=1&page=2", "?page=abc"])
+def test_a_page_number_on_a_page_without_pages_is_rendered_not_stored(guide, query):
+    url = guide.get_absolute_url() + query
+    Client().get(url)
+    assert "X-Page-Cache" not in Client().get(url)
+
+
+def test_a_lists_later_pages_are_shared_but_odd_page_numbers_are_not():
+    for _ in range(13):  # the shop lists twelve to a page
+        make_product()
+    Client().get("/shop/?page=2")
+    assert Client().get("/shop/?page=2")["X-Page-Cache"] == "hit"
+    Client().get("/shop/?page=02")
+    assert "X-Page-Cache" not in Client().get("/shop/?page=02")
+
+
+def test_the_guide_body_sends_visitors_back_to_the_page_without_its_query_string(guide):
+    response = Client().get(guide.get_absolute_url() + "?utm_source=mail&email=someone%40example.com")
+    form = find_all(parse(response.content), "form", **{"class": "add-form"})[0]
+    assert [dict(i.attributes)["value"] for i in find_all(form, "input") if dict(i.attributes)["name"] == "next"] == [
+        guide.get_absolute_url()
+    ]
+    assertNotContains(Client().get(guide.get_absolute_url()), "someone")
+
+
+def test_a_new_release_starts_with_fresh_pages(guide, settings):
+    Client().get(guide.get_absolute_url())
+    assert Client().get(guide.get_absolute_url())["X-Page-Cache"] == "hit"
+    settings.RELEASE = "build-2"
+    assert Client().get(guide.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_check_deploy_warns_when_the_page_cache_is_local_to_each_process(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert [message.id for message in pages.check_shared_cache(None)] == ["pages.W001"]
+    settings.PAGE_CACHE_SECONDS = 0
+    assert pages.check_shared_cache(None) == []

@@ -5,6 +5,7 @@ import logging
 
 import pytest
 import redis
+from django.core.cache import caches
 from django.urls import reverse
 
 from tests.factories import make_article, make_product
@@ -71,8 +72,17 @@ def test_with_redis_unreachable_every_page_renders_and_every_cart_action_works(c
     assert client.post(reverse("cart:clear")).status_code == 302
     assert cart_count(client) == 0
 
-    warnings = [r for r in caplog.records if r.name == "fatigue_site.cache" and r.levelno == logging.WARNING]
+    records = caplog.get_records("setup") + caplog.records
+    warnings = [r for r in records if r.name == "fatigue_site.cache" and r.levelno == logging.WARNING]
     assert warnings and "Cache unavailable, carrying on without it: ConnectionError" in warnings[0].getMessage()
+
+
+def test_with_redis_unreachable_a_page_asks_it_once_and_logs_one_line(client, dead_redis, product, caplog):
+    article = product.articles.get()
+    caches["default"].unavailable_until = 0.0  # as if the last failure were long ago
+    assert client.get(article.get_absolute_url()).status_code == 200
+    warnings = [r for r in caplog.records if r.name == "fatigue_site.cache"]
+    assert len(warnings) == 1  # then the cache is skipped for a moment, not asked again on every call
 
 
 def test_a_cart_survives_a_redis_flush(client, live_redis, product):
