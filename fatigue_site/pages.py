@@ -12,8 +12,12 @@ afresh on its next visit; so does a new release (see release()). Entries also ex
 PAGE_CACHE_SECONDS, which bounds how late a scheduled guide appears in the lists.
 """
 
+import pickle
 import re
+import threading
+import time
 import uuid
+from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -27,6 +31,7 @@ from django.urls import Resolver404, resolve
 GENERATION_KEY = "pages:generation"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
+LOCAL_PAGES = 200  # pages each process keeps a copy of, the most recently served
 
 
 def generation() -> str | None:
@@ -39,7 +44,52 @@ def generation() -> str | None:
 
 
 def _new_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    value = uuid.uuid4().hex
+    cache.set(GENERATION_KEY, value, timeout=None)
+    local.moved_to(value)
+
+
+class LocalCopies:
+    """This process's copies of the generation and of the pages it served last, so that most hits
+    cost no round trip to Redis. The generation is asked of the cache at most every
+    PAGE_GENERATION_CHECK_SECONDS: a change made in another process is seen here within that
+    interval (50 ms), one made in this process at once. Pages are kept pickled, so every visitor
+    gets a response object of their own."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.forget()
+
+    def forget(self) -> None:
+        self.generation: str | None = None
+        self.checked = float("-inf")
+        self.pages: OrderedDict[str, tuple[str, float, bytes]] = OrderedDict()
+
+    def current_generation(self) -> str | None:
+        if self.generation is None or time.monotonic() - self.checked >= settings.PAGE_GENERATION_CHECK_SECONDS:
+            self.moved_to(generation())
+        return self.generation
+
+    def moved_to(self, value: str | None) -> None:
+        self.generation, self.checked = value, time.monotonic()
+
+    def get(self, key: str, current: str):
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is None or entry[0] != current or entry[1] < time.time():
+                return None
+            self.pages.move_to_end(key)
+        return pickle.loads(entry[2])
+
+    def put(self, key: str, current: str, expires: float, response) -> None:
+        with self.lock:
+            self.pages[key] = (current, expires, pickle.dumps(response))
+            self.pages.move_to_end(key)
+            while len(self.pages) > LOCAL_PAGES:
+                self.pages.popitem(last=False)
+
+
+local = LocalCopies()
 
 
 def content_changed(**kwargs) -> None:
@@ -59,7 +109,7 @@ def watch(*models) -> None:
 
 
 def page_key(host: str, path: str, encoding: str) -> str:
-    return f"page:{release()}:{encoding}:{host}:{path}"
+    return f"page:v2:{release()}:{encoding}:{host}:{path}"
 
 
 def release() -> str:
@@ -111,6 +161,14 @@ def _shared_view(request):
     return None
 
 
+def _stored(key: str, current: str):
+    """(expires, response) stored under `key` for the current generation, or None."""
+    stored = cache.get(key)
+    if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == current:
+        return stored[1:]
+    return None  # none, older, or in a shape an earlier release stored
+
+
 def _is_storable(response) -> bool:
     cache_control = response.get("Cache-Control", "")
     return (
@@ -125,33 +183,34 @@ def _is_storable(response) -> bool:
 class PageCacheMiddleware:
     """Serve shared pages from the cache, compressed or not as the visitor asked.
 
-    A hit is answered before the middleware below runs (session, CSRF, messages: nothing of theirs
-    applies to a visitor without cookies). A miss goes down the whole stack, and on its way back
-    this middleware sees every cookie they set before it stores anything. It sits above gzip, so a
-    page is compressed once, not on every visit; the headers of the middleware below it (CSP,
-    X-Frame-Options) are stored with the page."""
+    A hit (this process's copy, else Redis) is answered before the middleware below runs (session,
+    CSRF, messages: nothing of theirs applies to a visitor without cookies). A miss goes down the
+    whole stack, and on its way back this middleware sees every cookie they set before it stores
+    anything. It sits above gzip, so a page is compressed once, not on every visit; the headers of
+    the middleware below it (CSP, X-Frame-Options) are stored with the page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         store_as = None
-        if _is_shared_visit(request) and _shared_view(request):
+        if _is_shared_visit(request) and _shared_view(request) and (current := local.current_generation()):
             encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "identity"
             key = page_key(request.get_host(), request.get_full_path(), encoding)
-            # One round trip: the current generation and the stored page, which counts only if it is of that generation.
-            found = cache.get_many([GENERATION_KEY, key])
-            current = found.get(GENERATION_KEY) or generation()
-            stored = found.get(key)
-            if current is not None and stored is not None and stored[0] == current:
-                response = stored[1]
+            response = local.get(key, current)
+            if response is None and (stored := _stored(key, current)):
+                expires, response = stored
+                local.put(key, current, expires, response)
+            if response is not None:
                 response["X-Page-Cache"] = "hit"
                 return response
-            store_as = (key, current) if current is not None else None
+            store_as = (key, current)
 
         response = self.get_response(request)
         if store_as and _is_storable(response):
             key, current = store_as
             response["X-Page-Cache"] = "miss"
-            cache.set(key, (current, response), settings.PAGE_CACHE_SECONDS)
+            expires = time.time() + settings.PAGE_CACHE_SECONDS
+            cache.set(key, (current, expires, response), settings.PAGE_CACHE_SECONDS)
+            local.put(key, current, expires, response)
         return response

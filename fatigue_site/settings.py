@@ -138,6 +138,7 @@ if REDIS_URL:
 # Shared pages (fatigue_site/pages.py) and the guide's body for visitors with a cart are cached this
 # long at most; any change to what they show replaces them at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+PAGE_GENERATION_CHECK_SECONDS = float(os.environ.get("PAGE_GENERATION_CHECK_SECONDS", "0.05"))
 RELEASE = os.environ.get("RELEASE", "")  # a build id: a deploy that changes it starts with fresh pages
 BENCH_FLOOR = env_bool("BENCH_FLOOR")  # serve /bench/floor for make bench
 

@@ -6,6 +6,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from fatigue_site import pages
+
 # Fail fast: every page here is local, and nothing should take seconds.
 BROWSER_TIMEOUT_MS = 5_000
 expect.set_options(timeout=BROWSER_TIMEOUT_MS)
@@ -25,6 +27,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     cache.clear()  # no page from an earlier test
+    pages.local.forget()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Nothing has run collectstatic. (Plain HTTP: pyproject.toml sets HTTPS=0 for the test run.)

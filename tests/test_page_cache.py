@@ -41,7 +41,7 @@ def badge(response) -> str:
 def cached_page(url: str):
     """What the cache holds for `url`, as a visitor without a session would get it."""
     stored = cache.get(pages.page_key("testserver", url, "identity"))
-    return stored[1] if stored and stored[0] == pages.generation() else None
+    return stored[2] if stored and stored[0] == pages.generation() else None
 
 
 def test_second_visitor_gets_the_guide_from_the_cache_without_a_query(guide, django_assert_num_queries):
@@ -237,3 +237,11 @@ def test_check_deploy_warns_when_the_page_cache_is_local_to_each_process(setting
     assert [message.id for message in pages.check_shared_cache(None)] == ["pages.W001"]
     settings.PAGE_CACHE_SECONDS = 0
     assert pages.check_shared_cache(None) == []
+
+
+def test_an_entry_in_an_older_shape_is_a_miss_not_an_error(guide):
+    key = pages.page_key("testserver", guide.get_absolute_url(), "identity")
+    cache.set(key, (pages.generation(), "an HttpResponse, as an earlier release stored it"))
+    response = Client().get(guide.get_absolute_url())
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "miss"

@@ -1,11 +1,13 @@
 """The site served by gunicorn on the production settings, in other processes, facing real faults."""
 
 import time
+from decimal import Decimal
 
 import pytest
 
 from cart.models import CartLine
-from tests.factories import make_product
+from tests.factories import make_article, make_product
+from tests.production.conftest import SERVER_REDIS
 from tests.production.servers import Visitor
 
 pytestmark = pytest.mark.slow
@@ -63,3 +65,25 @@ def test_database_outage_is_a_quick_plain_503_and_the_site_recovers_by_itself(st
     [page_error] = [line for line in log if f" ERROR django.request Service Unavailable: {path}\\n" in line]
     assert "Traceback (most recent call last)" in page_error and "OperationalError" in page_error
     assert not any(visitor.session_key in line for line in log)
+
+
+def test_a_price_change_reaches_every_server_at_once(start_server, server_redis, product, settings):
+    """Each server keeps its own copy of the page cache's generation for 50 ms at most."""
+    article = make_article()
+    article.product_links.create(product=product)
+    first, second = start_server(), start_server()
+    visitor = Visitor()  # no cookies: the shared, cached page
+    for server in (first, second):
+        visitor.get(f"{server.url}{article.get_absolute_url()}")
+        page = visitor.get(f"{server.url}{article.get_absolute_url()}")
+        assert page.headers["X-Page-Cache"] == "hit" and "$10.00" in page.text
+
+    settings.CACHES = {"default": {"BACKEND": "fatigue_site.cache.ResilientRedisCache", "LOCATION": SERVER_REDIS}}
+    product.price = Decimal("12.00")
+    product.save()  # a staff edit in another process, sharing the servers' Redis
+
+    deadline = time.monotonic() + 1
+    for server in (first, second):
+        while "$12.00" not in (page := visitor.get(f"{server.url}{article.get_absolute_url()}")).text:
+            assert time.monotonic() < deadline, "the new price did not reach a server within a second"
+        assert "$10.00" not in page.text
