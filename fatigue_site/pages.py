@@ -194,7 +194,8 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         store_as = None
-        if _is_shared_visit(request) and _shared_view(request) and (current := local.current_generation()):
+        shared = settings.PAGE_CACHE_SECONDS > 0 and _is_shared_visit(request) and _shared_view(request)
+        if shared and (current := local.current_generation()):
             encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "identity"
             key = page_key(request.get_host(), request.get_full_path(), encoding)
             response = local.get(key, current)
