@@ -100,7 +100,11 @@ def content_changed(**kwargs) -> None:
 
 
 def watch(*models) -> None:
-    """Start a new generation whenever a row of one of these models is saved or deleted."""
+    """Start a new generation whenever a row of one of these models is saved or deleted.
+
+    Signals rather than calls in each write path: the admin, the import and seed commands and
+    anything added later all write these rows, and a missed path would serve stale prices. Bulk
+    writes send no signal; they call content_changed() themselves (orders/placing.py, Order.cancel)."""
     for model in models:
         post_save.connect(content_changed, sender=model, dispatch_uid=f"pages-save-{model._meta.label}")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"pages-delete-{model._meta.label}")
