@@ -12,6 +12,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run serve soak bench test audit lint format browser clean
 
+run: $(VENV)/.runtime
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py setup_roles
+	@# The task worker (order emails) runs beside the server and stops with it.
+	DEBUG=1 $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
 # make serve: production settings against the local services. Any of these can be set in the environment.
 WEB_WORKERS ?= 2
 SERVE_DB ?= fatigue_site
