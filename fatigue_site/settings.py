@@ -9,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,11 +27,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG")
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set SECRET_KEY in the environment (or DEBUG=1 for development).")
-    SECRET_KEY = "django-insecure-development-only-key"
+# Without SECRET_KEY and with DEBUG off the web server refuses to start (fatigue_site/wsgi.py,
+# asgi.py) and check --deploy warns; commands that need no key (makemigrations, migrate) still run,
+# and one that does stops with Django's own error.
+SECRET_KEY = os.environ.get("SECRET_KEY") or ("django-insecure-development-only-key" if DEBUG else "")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -17,14 +19,28 @@ def start_django(code: str = "", **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_site_refuses_to_start_without_secret_key_when_debug_is_off():
-    result = start_django(DEBUG="0")
+@pytest.mark.parametrize("entry_point", ["fatigue_site.wsgi", "fatigue_site.asgi"])
+def test_site_refuses_to_start_without_secret_key_when_debug_is_off(entry_point):
+    result = start_django(f"import {entry_point}", DEBUG="0")
     assert result.returncode != 0
     assert "Set SECRET_KEY in the environment" in result.stderr
 
 
+def test_commands_that_need_no_key_run_without_one_and_check_deploy_warns():
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    migrations = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT, env=environment, capture_output=True, text=True,
+    )  # fmt: skip
+    assert (migrations.returncode, migrations.stdout.strip()) == (0, "No changes detected")
+    deploy = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert "security.W009" in deploy.stderr
+
+
 def test_site_starts_with_a_secret_key():
-    assert start_django(DEBUG="0", SECRET_KEY="a-real-secret").returncode == 0
+    assert start_django("import fatigue_site.wsgi", DEBUG="0", SECRET_KEY="a-real-secret").returncode == 0
 
 
 def test_development_mode_needs_no_key():
