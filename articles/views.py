@@ -54,8 +54,9 @@ class ArticleDetailView(DetailView):
 
     def get(self, request, *args, **kwargs):
         # Read before the guide is: a body rendered from data older than a change is then stored
-        # under the generation before it, never under the new one.
-        self.generation = pages.generation()
+        # under the generation before it, never under the new one. None: the body is not cached.
+        caching = settings.PAGE_CACHE_SECONDS > 0 and not self.preview
+        self.generation = pages.local.current_generation() if caching else None
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
@@ -85,8 +86,8 @@ class ArticleDetailView(DetailView):
             related=Article.objects.published().related_to(article).select_related("category")[:RELATED_GUIDES],
             breadcrumbs=breadcrumbs,
             preview=self.preview,
-            body_seconds=0 if self.preview or self.generation is None else settings.PAGE_CACHE_SECONDS,
-            generation=(pages.release(), self.generation),
+            body_seconds=settings.PAGE_CACHE_SECONDS,
+            body_generation=(pages.release(), self.generation) if self.generation else None,
             **kwargs,
         )
 

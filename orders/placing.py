@@ -83,10 +83,12 @@ def _place(cart: Cart, customer: dict, idempotency_key: str, expected_total: Dec
         )
         for product, quantity in lines
     )
+    shown_before = [product.max_order_quantity for product, _ in lines]
     for product, quantity in lines:
         product.stock -= quantity
     Product.objects.bulk_update([product for product, _ in lines], ["stock"])
-    pages.content_changed()  # stock is on the shared pages
+    if shown_before != [product.max_order_quantity for product, _ in lines]:
+        pages.content_changed()  # the shared pages show "In stock" and the most one may order
     CartLine.objects.filter(pk__in=[row.pk for row in rows]).delete()
     # The email task is a row in the same transaction: it is queued if and only if the order is placed,
     # even when the process dies right after the commit.

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpResponse
 from django.test import Client
 from django.utils.cache import patch_cache_control
@@ -146,6 +147,18 @@ def test_next_visitor_sees_stock_sold_at_checkout(client, guide, product):
     assertContains(Client().get(guide.get_absolute_url()), "Out of stock")
 
 
+def test_a_sale_that_changes_nothing_the_pages_show_keeps_them_cached(client, guide):
+    plenty = make_product(name="Foam roller", stock=100)
+    guide.product_links.create(product=plenty)
+    client.post("/cart/add/", {"product": plenty.pk, "quantity": 2})
+    Client().get(guide.get_absolute_url())
+    form = client.get("/checkout/").context["form"].initial
+    client.post("/checkout/", CUSTOMER | {"token": form["token"], "expected_total": str(form["expected_total"])})
+    plenty.refresh_from_db()
+    assert plenty.stock == 98  # still "In stock", still up to 20 per order
+    assert Client().get(guide.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
 def test_a_visitor_without_javascript_adds_to_the_cart_from_a_cached_page(guide, product):
     Client().get(guide.get_absolute_url())
     visitor = Client(enforce_csrf_checks=True)
@@ -245,3 +258,27 @@ def test_an_entry_in_an_older_shape_is_a_miss_not_an_error(guide):
     response = Client().get(guide.get_absolute_url())
     assert response.status_code == 200
     assert response["X-Page-Cache"] == "miss"
+
+
+def test_with_the_page_cache_off_a_guide_asks_the_cache_nothing(client, guide, product, settings, monkeypatch):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.post("/cart/add/", {"product": product.pk, "quantity": 1})
+    calls = []
+    for name in ("get", "get_many", "set", "add", "delete"):
+        method = getattr(LocMemCache, name)
+        monkeypatch.setattr(
+            LocMemCache, name, lambda self, *a, _m=method, _n=name, **k: calls.append(_n) or _m(self, *a, **k)
+        )
+    for visitor in (Client(), client):
+        assertContains(visitor.get(guide.get_absolute_url()), "Is it normal to feel tired after rest?")
+    assert calls == []
+
+
+def test_a_visitor_with_a_message_waiting_gets_it_not_a_shared_page(guide, product):
+    Client().get(guide.get_absolute_url())
+    visitor = Client()
+    visitor.post("/cart/add/", {"product": product.pk, "quantity": 1, "next": guide.get_absolute_url()})
+    visitor.cookies.pop("sessionid")  # only the messages cookie is left
+    page = visitor.get(guide.get_absolute_url())
+    assert "X-Page-Cache" not in page
+    assertContains(page, f"Added 1 × {product.name} to your cart.")
