@@ -10,7 +10,7 @@ PYTHON := $(shell for p in python3.13 python3.12 python3; do \
 	then command -v $$p; break; fi; done)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run serve soak bench test audit lint format browser clean
+.PHONY: run serve soak bench test audit lint format browser redis clean
 
 run: $(VENV)/.runtime
 	DEBUG=1 $(PY) manage.py migrate --noinput
@@ -47,7 +47,7 @@ serve: $(VENV)/.runtime $(VENV)/serve-secret-key
 $(VENV)/serve-secret-key: | $(PY)
 	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-test: $(VENV)/.dev browser lint audit
+test: $(VENV)/.dev browser redis lint audit
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
@@ -82,6 +82,14 @@ lint: $(VENV)/.dev
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The local Redis, which the fault tests use (databases 14 and 15), started when it is not running.
+redis:
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { \
+		echo "Starting the local Redis server"; \
+		redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+			--dir /var/lib/redis --logfile /var/log/redis/ci.log && \
+		for _ in $$(seq 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done; }
 
 # Debian's Chromium for the browser tests; Playwright's own browser download is not used.
 browser:

@@ -21,6 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.production.servers import AppServer, Visitor, server_environment  # noqa: E402
+
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 WORKERS = int(os.environ.get("WEB_WORKERS", "2"))
@@ -31,17 +34,11 @@ RESULTS = ROOT / "bench" / "results.md"
 WORK = Path(tempfile.mkdtemp(prefix="bench-"))
 
 os.environ.update(
-    {
+    server_environment(DATABASE_URL, REDIS_URL, WORK / "static", WORK / "media")
+    | {
         "DJANGO_SETTINGS_MODULE": "fatigue_site.settings",
-        "DEBUG": "0",
-        "HTTPS": "0",
-        "SECRET_KEY": "bench-" + "k" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "DATABASE_URL": DATABASE_URL,
-        "REDIS_URL": REDIS_URL,
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",  # testserver: the in-process query counts
         "BENCH_FLOOR": "1",
-        "STATIC_ROOT": str(WORK / "static"),
-        "MEDIA_ROOT": str(WORK / "media"),
         "LOG_LEVEL": "WARNING",
         "MAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
     }
@@ -57,10 +54,9 @@ import redis  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
 from cart.models import Product  # noqa: E402
-from tests.production.servers import AppServer, Visitor  # noqa: E402
 
 HTMX = {"HX-Request": "true", "HX-Current-URL": f"http://127.0.0.1{GUIDE}"}
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
@@ -206,11 +202,10 @@ def lighthouse(server: AppServer, cart_cookie: str) -> list[tuple[str, dict | st
         command = [
             str(binary), f"{server.url}{path}", "--output=json", f"--output-path={report}", "--quiet",
             "--only-categories=performance,accessibility,best-practices,seo", "--form-factor=mobile",
-            "--chrome-flags=--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
-            "--disable-background-networking --disable-component-update --disable-sync",
+            f"--chrome-flags={' '.join(CHROMIUM_ARGS)}",
         ]  # fmt: skip
         command += headers
-        chrome = os.environ | {"CHROME_PATH": "/usr/bin/chromium"}
+        chrome = os.environ | {"CHROME_PATH": CHROMIUM}
         for _attempt in range(2):  # Lighthouse's trace recording fails now and then (NO_NAVSTART): one retry
             run = subprocess.run(command, env=chrome, capture_output=True, text=True)
             if run.returncode == 0 and report.exists():
@@ -232,6 +227,7 @@ def costs(cart_cookie: str) -> list[tuple[str, float]]:
     from django.template.loader import render_to_string
 
     from articles.models import Article
+    from articles.views import _with_people
     from cart.cart import Cart
 
     handler = WSGIHandler()
@@ -259,7 +255,7 @@ def costs(cart_cookie: str) -> list[tuple[str, float]]:
     session = SessionStore(cart_cookie)
     cart = Cart(session)
     cart.lines  # noqa: B018  (loaded once, for the render below)
-    guide = Article.objects.published().select_related("category", "author", "reviewed_by")
+    guide = _with_people(Article.objects.published())
     floor = timed(lambda: request("/bench/floor"))
     parts = [
         ("Guide for the visitor with the 5-line cart, whole request", lambda: request(GUIDE, cart_cookie)),
@@ -322,7 +318,8 @@ def main() -> None:
         server = start(workers, PAGE_CACHE_SECONDS="0")
         scaling.append(wrk(server, f"miss{workers}", [("GET", GUIDE, "", {})]))
         server.stop()
-    miss_queries = 4  # guide, FAQs, products mentioned, related guides (tests/articles/test_pages.py)
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        miss_queries = queries("GET", GUIDE)
 
     write(results, add_body, weight, breakdown, scores, scaling, miss_queries, time.monotonic() - started)
     shutil.rmtree(WORK, ignore_errors=True)

@@ -37,12 +37,15 @@ class SharedClientRedisCacheClient(RedisCacheClient):
     0.2 ms on each (its table of response callbacks). A client only borrows connections from its
     pool and is safe to share, so keep one per pool."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients = {}  # id of a connection pool: its client
+
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
-        clients = self.__dict__.setdefault("_clients", {})
-        if id(pool) not in clients:
-            clients[id(pool)] = self._client(connection_pool=pool)
-        return clients[id(pool)]
+        if id(pool) not in self._clients:
+            self._clients[id(pool)] = self._client(connection_pool=pool)
+        return self._clients[id(pool)]
 
 
 class ResilientRedisCache(RedisCache):

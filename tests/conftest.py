@@ -7,21 +7,11 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from fatigue_site import pages
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 
 # Fail fast: every page here is local, and nothing should take seconds.
 BROWSER_TIMEOUT_MS = 5_000
 expect.set_options(timeout=BROWSER_TIMEOUT_MS)
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +28,7 @@ def _test_settings(settings, tmp_path):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args():
-    return {"executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture

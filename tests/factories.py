@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.models import FAQ, Article, Author, Category
 from cart.models import Product
+from orders.models import Order
 
 _sequence = itertools.count(1)
 
@@ -55,3 +56,23 @@ def make_product(**overrides) -> Product:
         "stock": 50,
     } | overrides
     return Product.objects.create(**fields)
+
+
+# Delivery details for checkout tests: a placeholder person.
+CUSTOMER = {
+    "name": "Sam Placeholder",
+    "email": "sam@example.com",
+    "phone": "",
+    "address": "1 Demo Street",
+    "postcode": "AB1 2CD",
+    "city": "Demo City",
+    "country": "GB",
+    "notes": "",
+}
+
+
+def place_order_through_checkout(client) -> Order:
+    """Open the checkout as `client` and send it with CUSTOMER's details; return the newest order."""
+    initial = client.get("/checkout/").context["form"].initial
+    client.post("/checkout/", CUSTOMER | {"token": initial["token"], "expected_total": str(initial["expected_total"])})
+    return Order.objects.latest("created_at")

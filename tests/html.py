@@ -29,3 +29,8 @@ def text(node: Element | str | bytes) -> str:
     """The visible text, whitespace collapsed."""
     markup = node.decode() if isinstance(node, bytes) else str(node)
     return " ".join(html.unescape(strip_tags(markup)).split())
+
+
+def badge(response) -> str:
+    """The mini cart's count as a reader hears it, e.g. "2 items in"."""
+    return text(find_all(parse(response.content), "span", id="mini-cart-count")[0])

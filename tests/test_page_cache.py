@@ -13,9 +13,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from cart.cart import Cart
 from fatigue_site import pages
-from tests.factories import make_article, make_faq, make_product
-from tests.html import find_all, parse, text
-from tests.orders.conftest import CUSTOMER
+from tests.factories import make_article, make_faq, make_product, place_order_through_checkout
+from tests.html import badge, find_all, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -35,14 +34,10 @@ def guide(product):
     return article
 
 
-def badge(response) -> str:
-    return text(find_all(parse(response.content), "span", id="mini-cart-count")[0])
-
-
 def cached_page(url: str):
     """What the cache holds for `url`, as a visitor without a session would get it."""
-    stored = cache.get(pages.page_key("testserver", url, "identity"))
-    return stored[2] if stored and stored[0] == pages.generation() else None
+    stored = pages._stored(pages.page_key("testserver", url, "identity"), pages.generation())
+    return stored[1] if stored else None
 
 
 def test_second_visitor_gets_the_guide_from_the_cache_without_a_query(guide, django_assert_num_queries):
@@ -139,8 +134,7 @@ def test_next_visitor_sees_an_edited_faq_and_guide(guide):
 def test_next_visitor_sees_stock_sold_at_checkout(client, guide, product):
     assertNotContains(Client().get(product.get_absolute_url()), "Out of stock")
     client.post("/cart/add/", {"product": product.pk, "quantity": 2})
-    form = client.get("/checkout/").context["form"].initial
-    client.post("/checkout/", CUSTOMER | {"token": form["token"], "expected_total": str(form["expected_total"])})
+    place_order_through_checkout(client)
     product.refresh_from_db()
     assert product.stock == 0
     assertContains(Client().get(product.get_absolute_url()), "Out of stock")
@@ -152,8 +146,7 @@ def test_a_sale_that_changes_nothing_the_pages_show_keeps_them_cached(client, gu
     guide.product_links.create(product=plenty)
     client.post("/cart/add/", {"product": plenty.pk, "quantity": 2})
     Client().get(guide.get_absolute_url())
-    form = client.get("/checkout/").context["form"].initial
-    client.post("/checkout/", CUSTOMER | {"token": form["token"], "expected_total": str(form["expected_total"])})
+    place_order_through_checkout(client)
     plenty.refresh_from_db()
     assert plenty.stock == 98  # still "In stock", still up to 20 per order
     assert Client().get(guide.get_absolute_url())["X-Page-Cache"] == "hit"

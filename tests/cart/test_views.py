@@ -7,16 +7,12 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from cart.cart import Cart
 from tests.factories import make_article, make_product
-from tests.html import find_all, parse, text
+from tests.html import badge, find_all, parse, text
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true", "HX-Current-URL": "http://testserver/shop/"}
 HTMX_ON_CART = {"HX-Request": "true", "HX-Current-URL": "http://testserver/cart/"}
-
-
-def badge(response) -> str:
-    return text(find_all(parse(response.content), "span", id="mini-cart-count")[0])
 
 
 def status(response) -> str:

@@ -4,18 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from tests.factories import make_product
-
-CUSTOMER = {
-    "name": "Sam Placeholder",
-    "email": "sam@example.com",
-    "phone": "",
-    "address": "1 Demo Street",
-    "postcode": "AB1 2CD",
-    "city": "Demo City",
-    "country": "GB",
-    "notes": "",
-}
+from tests.factories import CUSTOMER, make_product
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ from pytest_django.asserts import assertContains
 from cart.cart import Cart
 from cart.models import Product
 from orders.models import Order
-from tests.factories import make_product
-from tests.orders.conftest import CUSTOMER
+from tests.factories import CUSTOMER, make_product, place_order_through_checkout
 
 
 class FailingMailer:
@@ -36,13 +35,6 @@ def status_form(order: Order, status: str) -> dict:
     for number, line in enumerate(lines):
         data |= {f"lines-{number}-id": str(line.pk), f"lines-{number}-order": str(order.pk)}
     return data
-
-
-def place(client: Client) -> Order:
-    page = client.get("/checkout/")
-    initial = page.context["form"].initial
-    client.post("/checkout/", CUSTOMER | {"token": initial["token"], "expected_total": str(initial["expected_total"])})
-    return Order.objects.latest("created_at")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -82,7 +74,7 @@ def test_two_sessions_racing_for_the_last_unit_get_exactly_one_order():
 
 @pytest.mark.django_db
 def test_cancel_restores_stock_once(filled_cart, products):
-    order = place(filled_cart)
+    order = place_order_through_checkout(filled_cart)
     assert [p.stock for p in Product.objects.order_by("pk")] == [8, 4, 2]
     order.cancel()
     order.cancel()
@@ -92,7 +84,7 @@ def test_cancel_restores_stock_once(filled_cart, products):
 
 @pytest.mark.django_db
 def test_shop_manager_marks_an_order_paid_then_shipped_in_the_admin(filled_cart, login_as):
-    order = place(filled_cart)
+    order = place_order_through_checkout(filled_cart)
     manager = login_as("Shop managers")
     listing = manager.get("/admin/orders/order/")
     assertContains(listing, order.number)
@@ -106,7 +98,7 @@ def test_shop_manager_marks_an_order_paid_then_shipped_in_the_admin(filled_cart,
 
 @pytest.mark.django_db
 def test_a_shipped_order_cannot_go_back(filled_cart, login_as):
-    order = place(filled_cart)
+    order = place_order_through_checkout(filled_cart)
     Order.objects.filter(pk=order.pk).update(status="shipped")
     response = login_as("Shop managers").post(f"/admin/orders/order/{order.pk}/change/", status_form(order, "new"))
     assertContains(response, "An order that is shipped cannot become new.")
@@ -114,7 +106,7 @@ def test_a_shipped_order_cannot_go_back(filled_cart, login_as):
 
 @pytest.mark.django_db
 def test_cancel_action_twice_restores_stock_once(filled_cart, login_as):
-    order = place(filled_cart)
+    order = place_order_through_checkout(filled_cart)
     manager = login_as("Shop managers")
     for _ in range(2):
         manager.post("/admin/orders/order/", {"action": "cancel_orders", "_selected_action": [order.pk]})
@@ -123,7 +115,7 @@ def test_cancel_action_twice_restores_stock_once(filled_cart, login_as):
 
 @pytest.mark.django_db
 def test_order_lines_are_read_only_and_orders_cannot_be_added_or_deleted(filled_cart, login_as):
-    order = place(filled_cart)
+    order = place_order_through_checkout(filled_cart)
     manager = login_as("Shop managers")
     page = manager.get(f"/admin/orders/order/{order.pk}/change/")
     assertContains(page, "Magnesium")
@@ -140,7 +132,7 @@ def test_editors_do_not_see_orders(login_as):
 @pytest.mark.django_db(transaction=True)  # the worker commits and closes connections, as in production
 def test_failing_mail_server_keeps_the_order_retries_and_shows_the_failure(filled_cart, settings, run_worker, login_as):
     settings.MAILERS = {"default": {"BACKEND": "tests.orders.test_orders.FailingMailer"}}
-    order = place(filled_cart)
+    order = place_order_through_checkout(filled_cart)
     assert Order.objects.filter(pk=order.pk).exists()
     assert Cart(filled_cart.session).lines == []
     run_worker()
@@ -159,7 +151,7 @@ def test_failing_mail_server_keeps_the_order_retries_and_shows_the_failure(fille
 
 @pytest.mark.django_db
 def test_order_admin_search_by_number(filled_cart, login_as):
-    order = place(filled_cart)
+    order = place_order_through_checkout(filled_cart)
     assertContains(login_as("Shop managers").get(f"/admin/orders/order/?q={order.number}"), order.number)
 
 

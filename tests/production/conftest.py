@@ -47,9 +47,10 @@ def server_redis():
 def start_server(postgres, server_redis, static_root, tmp_path):
     """start_server() -> a running gunicorn on the production settings; all are stopped after the test."""
     started = []
-    environment = server_environment(
-        connection.settings_dict, postgres.port, SERVER_REDIS, static_root, tmp_path / "media"
-    )
+    database = connection.settings_dict
+    user = database["USER"] + (f":{database['PASSWORD']}" if database.get("PASSWORD") else "")
+    database_url = f"postgres://{user}@127.0.0.1:{postgres.port}/{database['NAME']}"  # through the proxy
+    environment = server_environment(database_url, SERVER_REDIS, static_root, tmp_path / "media")
 
     def start(workers: int = 1) -> AppServer:
         server = AppServer(environment, tmp_path / f"server-{len(started)}.log", workers=workers)

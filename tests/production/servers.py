@@ -133,15 +133,15 @@ class AppServer:
                 self.kill()
 
 
-def server_environment(database: dict, database_port: int, redis_url: str, static_root: Path, media_root: Path):
-    user = database["USER"] + (f":{database['PASSWORD']}" if database.get("PASSWORD") else "")
+def server_environment(database_url: str, redis_url: str, static_root: Path, media_root: Path) -> dict[str, str]:
+    """The production settings' environment for a server on loopback (make bench uses it too)."""
     return {
         "PATH": os.environ["PATH"],
         "DEBUG": "0",
         "HTTPS": "0",  # plain HTTP on loopback; the TLS settings are tested in test_security.py
         "SECRET_KEY": "production-test-key-" + "x" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"postgres://{user}@127.0.0.1:{database_port}/{database['NAME']}",
+        "DATABASE_URL": database_url,
         "DB_CONNECT_TIMEOUT": "2",
         "REDIS_URL": redis_url,
         "STATIC_ROOT": str(static_root),
@@ -175,3 +175,15 @@ class Visitor:
         fields = dict(re.findall(r'name="(token|expected_total)" value="([^"]*)"', page))
         assert set(fields) == {"token", "expected_total"}, page[:500]
         return fields
+
+
+def use_redis(settings, url: str) -> None:
+    """The production cache and session settings (fatigue_site/settings.py with REDIS_URL set)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "fatigue_site.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -8,7 +8,7 @@ import pytest
 from cart.models import CartLine
 from tests.factories import make_article, make_product
 from tests.production.conftest import SERVER_REDIS
-from tests.production.servers import Visitor
+from tests.production.servers import Visitor, use_redis
 
 pytestmark = pytest.mark.slow
 
@@ -78,7 +78,7 @@ def test_a_price_change_reaches_every_server_at_once(start_server, server_redis,
         page = visitor.get(f"{server.url}{article.get_absolute_url()}")
         assert page.headers["X-Page-Cache"] == "hit" and "$10.00" in page.text
 
-    settings.CACHES = {"default": {"BACKEND": "fatigue_site.cache.ResilientRedisCache", "LOCATION": SERVER_REDIS}}
+    use_redis(settings, SERVER_REDIS)
     product.price = Decimal("12.00")
     product.save()  # a staff edit in another process, sharing the servers' Redis
 

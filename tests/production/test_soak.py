@@ -15,8 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from cart.models import CartLine, Product
 from orders.models import Order, OrderLine
-from tests.factories import make_product
-from tests.orders.conftest import CUSTOMER
+from tests.factories import CUSTOMER, make_product
 from tests.production.servers import Visitor
 
 pytestmark = pytest.mark.slow
