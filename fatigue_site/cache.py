@@ -55,6 +55,10 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
 
+    def ping(self) -> None:
+        """Ask Redis itself, past the circuit breaker; raises RedisError when it does not answer (/healthz)."""
+        self._cache.get_client(write=True).ping()
+
     get = _degrades_to(lambda key, default=None, version=None: default)(RedisCache.get)
     get_many = _degrades_to({})(RedisCache.get_many)
     has_key = _degrades_to(False)(RedisCache.has_key)

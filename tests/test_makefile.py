@@ -2,11 +2,9 @@
 
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
+from django.conf import settings
 
 
 @pytest.mark.parametrize(
@@ -25,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_make_target_runs_what_the_readme_says(target, commands):
     environment = {key: value for key, value in os.environ.items() if key not in {"PORT", "MAKEFLAGS", "MFLAGS"}}
     printed = subprocess.run(
-        ["make", "-n", target], cwd=ROOT, env=environment, capture_output=True, text=True, check=True
+        ["make", "-n", target], cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True, check=True
     ).stdout
     for command in commands:
         assert command in printed, f"make {target} no longer runs {command!r}"
@@ -33,5 +31,7 @@ def test_make_target_runs_what_the_readme_says(target, commands):
 
 def test_port_overrides_the_address_for_run_and_serve():
     for target in ("run", "serve"):
-        printed = subprocess.run(["make", "-n", target, "PORT=8123"], cwd=ROOT, capture_output=True, text=True).stdout
+        printed = subprocess.run(
+            ["make", "-n", target, "PORT=8123"], cwd=settings.BASE_DIR, capture_output=True, text=True
+        ).stdout
         assert "127.0.0.1:8123" in printed

@@ -1,18 +1,16 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
+from django.conf import settings
 
 
 def start_django(code: str = "", **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}} | env
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
+        cwd=settings.BASE_DIR,
         env=environment | {"DJANGO_SETTINGS_MODULE": "fatigue_site.settings"},
         capture_output=True,
         text=True,
@@ -30,11 +28,15 @@ def test_commands_that_need_no_key_run_without_one_and_check_deploy_warns():
     environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     migrations = subprocess.run(
         [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
-        cwd=ROOT, env=environment, capture_output=True, text=True,
+        cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True,
     )  # fmt: skip
     assert (migrations.returncode, migrations.stdout.strip()) == (0, "No changes detected")
     deploy = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=environment, capture_output=True, text=True
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
     )
     assert "security.W009" in deploy.stderr
 

@@ -4,9 +4,10 @@ import sys
 
 import pytest
 import redis
+from django.conf import settings
 from django.db import connection
 
-from tests.production.servers import ROOT, AppServer, TcpProxy, server_environment
+from tests.production.servers import AppServer, TcpProxy, server_environment
 
 SERVER_REDIS = "redis://127.0.0.1:6379/14"  # a database of its own, flushed around each test
 
@@ -17,7 +18,10 @@ def static_root(tmp_path_factory):
     root = tmp_path_factory.mktemp("static")
     environment = {"PATH": os.environ["PATH"], "DEBUG": "0", "SECRET_KEY": "collectstatic", "STATIC_ROOT": str(root)}
     subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=environment, check=True
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        check=True,
     )
     return root
 
@@ -28,8 +32,8 @@ def postgres(transactional_db):
     by the servers, hence transactional_db."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...): the servers share the test database")
-    settings = connection.settings_dict
-    proxy = TcpProxy((settings["HOST"] or "127.0.0.1", int(settings["PORT"] or 5432)))
+    database = connection.settings_dict
+    proxy = TcpProxy((database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432)))
     proxy.start()
     yield proxy
     proxy.stop()

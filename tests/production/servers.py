@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 
 import httpx
+from django.conf import settings
 
 logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
 
-ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 START_TIMEOUT = 30
 
@@ -102,7 +102,12 @@ class AppServer:
         command += ["--access-logfile", "-"] if self.access_log else []
         with self.log.open("a") as output:
             self.process = subprocess.Popen(
-                command, cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+                command,
+                cwd=settings.BASE_DIR,
+                env=self.env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         self.wait_until_answering()
 

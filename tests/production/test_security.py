@@ -4,15 +4,13 @@ import os
 import secrets
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from tests.factories import make_article, make_product
 from tests.html import find_all, parse
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def production_environment(**overrides: str) -> dict[str, str]:
@@ -33,7 +31,7 @@ def production_environment(**overrides: str) -> dict[str, str]:
 def test_check_deploy_has_no_warnings_with_the_production_environment():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
+        cwd=settings.BASE_DIR,
         env=production_environment(),
         capture_output=True,
         text=True,
@@ -46,7 +44,7 @@ def test_check_deploy_warns_when_https_is_switched_off():
     """The check above can fail: served without HTTPS, cookies and HSTS are not secured."""
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
+        cwd=settings.BASE_DIR,
         env=production_environment(HTTPS="0"),
         capture_output=True,
         text=True,
