@@ -52,6 +52,7 @@ def test_database_outage_is_a_quick_plain_503_and_the_site_recovers_by_itself(st
     assert "back in a moment" in down.text
     assert "Traceback" not in down.text and "5432" not in down.text
     assert waited < 5
+    assert visitor.get(f"{server.url}/static/css/site.css").status_code == 200  # the 503 page's styles
     health = visitor.get(f"{server.url}/healthz")
     assert (health.status_code, health.json()["failed"]) == (503, ["database"])
 
