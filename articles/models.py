@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from articles import markdown
+from cart import images
 
 WORDS_PER_MINUTE = 200
 
@@ -65,7 +66,11 @@ class Article(models.Model):
     body_html = models.TextField(editable=False, default="")
     toc = models.JSONField(editable=False, default=list)
     hero_image = models.ImageField(
-        upload_to="articles/", blank=True, width_field="hero_image_width", height_field="hero_image_height"
+        upload_to="articles/",
+        blank=True,
+        validators=[images.validate_image],
+        width_field="hero_image_width",
+        height_field="hero_image_height",
     )
     hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -100,6 +105,8 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
+        if images.is_new_upload(self.hero_image):  # stored re-encoded, like product images
+            self.hero_image = images.normalise(self.hero_image)
         rendered = markdown.render(self.body)
         self.body_html, self.toc = rendered.html, rendered.toc
         if self.status == self.Status.PUBLISHED and self.published_at is None:

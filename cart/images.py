@@ -1,4 +1,6 @@
-"""Product images: validate uploads, store them re-encoded and resized, and make responsive renditions."""
+"""Uploaded images (product photos, guide hero images): validate uploads, store them re-encoded and
+resized, and make responsive renditions. Re-encoding keeps only the pixels: whatever else rode along
+in the file (a script, metadata, a misleading extension) is not stored or served."""
 
 import io
 from pathlib import PurePosixPath
@@ -35,6 +37,11 @@ def _encode(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, FORMAT, quality=82, method=4)
     return buffer.getvalue()
+
+
+def is_new_upload(field_file) -> bool:
+    """True when the model's image field holds a file just uploaded, not one already stored."""
+    return bool(field_file) and not field_file._committed
 
 
 def normalise(file) -> ContentFile:

@@ -58,7 +58,7 @@ class Product(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         # A new upload is stored re-encoded and resized, and gets its renditions.
-        fresh_upload = bool(self.image) and not self.image._committed
+        fresh_upload = images.is_new_upload(self.image)
         if fresh_upload:
             self.image = images.normalise(self.image)
         super().save(*args, **kwargs)

@@ -68,3 +68,24 @@ def test_image_without_alt_text_fails_validation():
     product.image = png(10, 10)
     with pytest.raises(ValidationError, match="Describe the image"):
         product.full_clean()
+
+
+def test_a_guide_hero_image_is_stored_re_encoded_without_what_rode_along():
+    upload = png(2000, 1000, name="hero.pdf")  # a real PNG under a name the browser could open as a document
+    upload.file.seek(0, io.SEEK_END)
+    upload.file.write(b"<script>alert(1)</script>")  # bytes after the image end
+    article = make_article(hero_image=upload, hero_image_alt="A test image")
+    assert article.hero_image.name.startswith("articles/hero") and article.hero_image.name.endswith(".webp")
+    assert (article.hero_image_width, article.hero_image_height) == (1600, 800)
+    with article.hero_image.open() as stored:
+        content = stored.read()
+    assert content[:4] == b"RIFF" and content[8:12] == b"WEBP"
+    assert b"<script>" not in content
+
+
+def test_a_guide_hero_image_that_is_not_an_image_is_refused():
+    article = make_article()
+    article.hero_image = SimpleUploadedFile("hero.png", b"<script>alert(1)</script>", content_type="image/png")
+    article.hero_image_alt = "A test image"
+    with pytest.raises(ValidationError, match="Upload a real image"):
+        article.full_clean()
