@@ -1,5 +1,6 @@
-"""Debian's Chromium, started the way this machine needs (see BROWSER.md): the browser tests and
-make bench's Lighthouse runs use it. Playwright's own browser download is not used."""
+"""Debian's Chromium, started headless with the flags a container needs (no sandbox, no GPU, no
+background traffic): the browser tests and make bench's Lighthouse runs use it. Playwright's own
+browser download is not used."""
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

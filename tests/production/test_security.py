@@ -68,18 +68,41 @@ def pages(db):
     ]
 
 
+def assert_security_headers(response, label) -> None:
+    csp = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+    assert csp["script-src"] == "'self'", label
+    assert "unsafe" not in csp["script-src"] and "unsafe" not in csp["default-src"], label
+    assert csp["frame-ancestors"] == "'none'" and csp["object-src"] == "'none'", label
+    assert response["X-Content-Type-Options"] == "nosniff", label
+    assert response["Referrer-Policy"] == "same-origin", label
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin", label
+    assert response["X-Frame-Options"] == "DENY", label
+
+
 def test_every_page_carries_the_security_headers(client, pages):
     for url in pages:
         response = client.get(url)
         assert response.status_code in {200, 404}, url
-        csp = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
-        assert csp["script-src"] == "'self'", url
-        assert "unsafe" not in csp["script-src"] and "unsafe" not in csp["default-src"], url
-        assert csp["frame-ancestors"] == "'none'" and csp["object-src"] == "'none'", url
-        assert response["X-Content-Type-Options"] == "nosniff", url
-        assert response["Referrer-Policy"] == "same-origin", url
-        assert response["Cross-Origin-Opener-Policy"] == "same-origin", url
-        assert response["X-Frame-Options"] == "DENY", url
+        assert_security_headers(response, url)
+
+
+def test_cached_pages_and_error_and_checkout_pages_carry_the_security_headers(client, pages):
+    assert client.get(pages[1], headers={"Accept-Encoding": "gzip"})["X-Page-Cache"] == "miss"
+    hit = client.get(pages[1], headers={"Accept-Encoding": "gzip"})
+    assert (hit["X-Page-Cache"], hit["Content-Encoding"]) == ("hit", "gzip")
+    assert_security_headers(hit, "a page from the cache")
+
+    product = make_product(name="Header test product")
+    forged = client.post(
+        reverse("cart:add"), {"product": product.pk, "quantity": 1}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
+    assert forged.status_code == 403
+    assert_security_headers(forged, "the cross-origin refusal")
+
+    client.post(reverse("cart:add"), {"product": product.pk, "quantity": 1}, headers={"Sec-Fetch-Site": "same-origin"})
+    checkout = client.get(reverse("orders:checkout"))
+    assert checkout.status_code == 200 and b"Header test product" in checkout.content
+    assert_security_headers(checkout, "the checkout")
 
 
 def test_pages_have_no_inline_scripts_or_event_handlers(client, pages):

@@ -51,6 +51,7 @@ def test_database_outage_is_a_quick_plain_503_and_the_site_recovers_by_itself(st
     assert down.status_code == 503
     assert "back in a moment" in down.text
     assert "Traceback" not in down.text and "5432" not in down.text
+    assert down.headers["X-Frame-Options"] == "DENY" and "script-src 'self'" in down.headers["Content-Security-Policy"]
     assert waited < 5
     assert visitor.get(f"{server.url}/static/css/site.css").status_code == 200  # the 503 page's styles
     health = visitor.get(f"{server.url}/healthz")
