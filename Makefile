@@ -10,7 +10,7 @@ PYTHON := $(shell for p in python3.13 python3.12 python3; do \
 	then command -v $$p; break; fi; done)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run serve soak bench test audit lint format browser redis clean
+.PHONY: run serve soak bench test audit lint format browser postgres redis clean
 
 run: $(VENV)/.runtime
 	DEBUG=1 $(PY) manage.py migrate --noinput
@@ -31,7 +31,10 @@ serve: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(SERVE_DB)
 serve: export REDIS_URL ?= redis://127.0.0.1:6379/0
 serve: export SECRET_KEY ?= $(shell cat $(VENV)/serve-secret-key 2>/dev/null)
 
-serve: $(VENV)/.runtime $(VENV)/serve-secret-key
+serve: $(VENV)/.runtime $(VENV)/serve-secret-key postgres redis
+	@# The deployment check as deployed, behind HTTPS: any warning stops here. (This server speaks
+	@# plain HTTP on loopback, so it serves with HTTPS=0: no redirect, no Secure-only cookies.)
+	HTTPS=1 $(PY) manage.py check --deploy --fail-level WARNING
 	@# The local database, created once when DATABASE_URL is the default.
 	@[ "$(DATABASE_URL)" != "postgres://postgres@127.0.0.1:5432/$(SERVE_DB)" ] \
 		|| psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$(SERVE_DB)'" | grep -q 1 \
@@ -47,14 +50,14 @@ serve: $(VENV)/.runtime $(VENV)/serve-secret-key
 $(VENV)/serve-secret-key: | $(PY)
 	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-test: $(VENV)/.dev browser redis lint audit
+test: $(VENV)/.dev browser redis $(if $(findstring postgres,$(DATABASE_URL)),postgres) lint audit
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
 # Kill the app server during a stream of cart and checkout requests for SOAK_SECONDS, then check that
 # nothing was lost or doubled. It needs PostgreSQL: the servers and the checks share the test database.
 SOAK_SECONDS ?= 50
-soak: $(VENV)/.dev
+soak: $(VENV)/.dev postgres redis
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} SOAK_SECONDS=$(SOAK_SECONDS) \
 		$(VENV)/bin/pytest -s -q tests/production/test_soak.py
 
@@ -66,7 +69,7 @@ audit: $(VENV)/.dev
 
 # The production stack under load, each page against a one-line view; writes bench/results.md.
 # wrk from Debian's packages, Lighthouse from the npm registry (bench/package.json); a few minutes.
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev postgres redis
 	@command -v wrk >/dev/null 2>&1 || { \
 		echo "Installing wrk from Debian's packages"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
@@ -82,6 +85,13 @@ lint: $(VENV)/.dev
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The local PostgreSQL (make serve, soak, bench and the PostgreSQL test run), started when it is not running.
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
+		echo "Starting the local PostgreSQL server"; \
+		$(SUDO) pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql)" main start && \
+		for _ in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
 
 # The local Redis, which the fault tests use (databases 14 and 15), started when it is not running.
 redis:

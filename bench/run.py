@@ -30,6 +30,7 @@ WORKERS = int(os.environ.get("WEB_WORKERS", "2"))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fatigue_site_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 GUIDE = "/guides/deep-muscle-fatigue/"
+ADD_CARTS = 150
 RESULTS = ROOT / "bench" / "results.md"
 WORK = Path(tempfile.mkdtemp(prefix="bench-"))
 
@@ -279,7 +280,9 @@ def main() -> None:
 
     server = start(WORKERS)
     cart5 = cart_cookie(server, 5)
-    adders = [cart_cookie(server, 1) for _ in range(40)]
+    # Enough (cart, product) pairs that no line reaches CART_MAX_QUANTITY during the run, even on a
+    # machine several times faster than this one: a refused add would be a 4xx, not a measurement.
+    adders = [cart_cookie(server, 1) for _ in range(ADD_CARTS)]
     products = list(Product.objects.order_by("pk").values_list("pk", flat=True))
     form = {"Content-Type": "application/x-www-form-urlencoded"} | HTMX | SAME_ORIGIN
     add_requests = [
@@ -340,6 +343,7 @@ def write(results, add_body, weight, breakdown, scores, scaling, miss_queries, e
         "| scenario | requests/s | p50 ms | p95 ms | SQL queries per request | × floor | target | met |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
+    shortfalls = []
     for result, target in zip(results, targets, strict=True):
         ratio = result.requests_per_second / floor
         if target is None:
@@ -350,7 +354,12 @@ def write(results, add_body, weight, breakdown, scores, scaling, miss_queries, e
                 ([f">= {min_ratio}x floor"] if min_ratio else [])
                 + [f"{'0' if max_queries == 0 else '<= ' + str(max_queries)} queries"]
             )
-            met = "yes" if (min_ratio is None or ratio >= min_ratio) and result.queries <= max_queries else "**no**"
+            fast_enough = min_ratio is None or ratio >= min_ratio
+            met = "yes" if fast_enough and result.queries <= max_queries and not result.bad else "**no**"
+            if not fast_enough:
+                shortfalls.append(
+                    f"{result.name.lower()}: {ratio:.2f}x against {min_ratio}x, {min_ratio / ratio:.1f} times short"
+                )
         bad = f" ({result.bad} failed)" if result.bad else ""
         lines.append(
             f"| {result.name}{bad} | {result.requests_per_second:.0f} | {result.p50_ms:.1f} | {result.p95_ms:.1f} "
@@ -378,16 +387,21 @@ def write(results, add_body, weight, breakdown, scores, scaling, miss_queries, e
         "| --- | ---: |",
         *[f"| {name} | {ratio:.1f} |" for name, ratio in breakdown],
         "",
+        ("Missed: " + "; ".join(shortfalls) + "." if shortfalls else "Every speed target is met."),
+        "",
         "The floor is a view that does nothing, so the middleware stack is all it costs. A visitor with a cart needs "
         "their cart read and their mini cart rendered, and the guide's header needs the guide: each ORM query alone "
         "costs several floor requests here, and Django's template engine renders the page around the cached body. "
         "So the per-visitor pages cannot come near 0.5x the floor; the add-to-cart answer is fragments only, but it "
         "also writes a row and reads the lines back. What it would take: no ORM and no template on those paths "
         "(prepared SQL and HTML built in Python), or the page cache extended to visitors with a cart by splicing "
-        "their mini cart into the shared page, which still leaves the cart query and the mini cart render, about "
-        "a quarter of the whole request. We chose neither: both duplicate the Cart class's logic or the templates, "
-        "and a leak-proof shared page is worth more than a faster personal one. The query budgets, asserted in the "
-        "tests, guard these paths against regressions.",
+        "their mini cart into the shared page. Splicing alone still leaves the cart query and the mini cart render, "
+        "about a quarter of the whole request; to come near 0.5x, each visitor's rendered mini cart would have to be "
+        "cached too, under a version of their cart that every path changing it moves (the cart's methods, checkout, "
+        "the admin, a price or stock change), and served after reading their session: two Redis round trips on top "
+        "of a cache hit, about 2.5 floors in this process. We chose not to: that is a second cache of per-visitor "
+        "bytes, with its own ways to go stale or leak, for pages that are already within their query budget. "
+        "The query budgets, asserted in the tests, guard these paths against regressions.",
         "",
         "## Page weight of the guide (as transferred, gzip; images left out)",
         "",

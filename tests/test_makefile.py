@@ -13,7 +13,13 @@ from django.conf import settings
         ("run", ["manage.py migrate", "manage.py seed_demo", "manage.py db_worker", "runserver 127.0.0.1:8000"]),
         (
             "serve",
-            ["collectstatic", "manage.py migrate", "db_worker", "gunicorn fatigue_site.wsgi --bind 127.0.0.1:8000"],
+            [
+                "HTTPS=1 .venv/bin/python manage.py check --deploy --fail-level WARNING",
+                "collectstatic",
+                "manage.py migrate",
+                "db_worker",
+                "gunicorn fatigue_site.wsgi --bind 127.0.0.1:8000",
+            ],
         ),
         ("test", ["ruff check", "makemigrations --check", "pip-audit", "pytest"]),
         ("bench", ["bench/run.py"]),

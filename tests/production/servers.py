@@ -96,33 +96,35 @@ class AppServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> None:
+    def command(self) -> list[str]:
         command = [str(GUNICORN), "fatigue_site.wsgi", "--bind", f"127.0.0.1:{self.port}"]
         command += ["--workers", str(self.workers), "--no-control-socket"]
-        command += ["--access-logfile", "-"] if self.access_log else []
+        return command + (["--access-logfile", "-"] if self.access_log else [])
+
+    def start(self, timeout: float = START_TIMEOUT) -> None:
         with self.log.open("a") as output:
             self.process = subprocess.Popen(
-                command,
+                self.command(),
                 cwd=settings.BASE_DIR,
                 env=self.env,
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        self.wait_until_answering()
+        self.wait_until_answering(timeout)
 
-    def wait_until_answering(self) -> None:
+    def wait_until_answering(self, timeout: float) -> None:
         """Poll until the server answers HTTP at all (its health may still be failing)."""
-        deadline = time.monotonic() + START_TIMEOUT
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log.read_text()}")
+                raise RuntimeError(f"the server exited with {self.process.returncode}:\n{self.log.read_text()}")
             try:
                 httpx.get(f"{self.url}/healthz", timeout=5)
                 return
             except httpx.TransportError:
                 time.sleep(0.1)
-        raise RuntimeError(f"gunicorn did not answer within {START_TIMEOUT} s:\n{self.log.read_text()}")
+        raise RuntimeError(f"the server did not answer within {timeout} s:\n{self.log.read_text()}")
 
     def kill(self) -> None:
         """SIGKILL the server and its workers at once: no graceful shutdown, requests in flight are cut."""
@@ -130,12 +132,21 @@ class AppServer:
         self.process.wait()
 
     def stop(self) -> None:
+        """SIGTERM to the server and everything it started (gunicorn's workers, make serve's worker)."""
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class MakeServe(AppServer):
+    """`make serve PORT=…` as the README has an operator run it: the deploy check, migrations and demo
+    content, the task worker and gunicorn."""
+
+    def command(self) -> list[str]:
+        return ["make", "--no-print-directory", "serve", f"PORT={self.port}"]
 
 
 def server_environment(database_url: str, redis_url: str, static_root: Path, media_root: Path) -> dict[str, str]:
