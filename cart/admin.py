@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
+from cart.cart import lines_changed
 from cart.models import CartLine, Product
 
 
@@ -49,3 +50,14 @@ class CartLineAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    # A deleted line leaves the visitor's mini cart out of date wherever it is kept (cart/mini_cart.py).
+    def delete_model(self, request, line: CartLine) -> None:
+        super().delete_model(request, line)
+        lines_changed(line.cart_key)
+
+    def delete_queryset(self, request, queryset) -> None:
+        keys = set(queryset.values_list("cart_key", flat=True))
+        super().delete_queryset(request, queryset)
+        for key in keys:
+            lines_changed(key)

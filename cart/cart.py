@@ -14,15 +14,35 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cart.models import CartLine, Product
 from cart.money import format_money
+from fatigue_site import pages
 
 SESSION_KEY = "cart"
 UNDO_KEY = "cart_undo"
 KEY_PATTERN = re.compile(r"[0-9a-f]{64}")
+
+
+def version_key(key: str) -> str:
+    return f"cart:version:{key}"
+
+
+def version(key: str) -> str | None:
+    """A token that changes whenever the cart's lines do (None when the cache cannot be reached)."""
+    return pages.token(version_key(key), settings.PAGE_CACHE_SECONDS)
+
+
+def lines_changed(key: str | None) -> None:
+    """Move the cart's version: now, and again when the current transaction commits, so that a mini cart
+    rendered from the lines as they were before the commit is never kept under the new version."""
+    if key is None:
+        return
+    pages.renew(version_key(key), settings.PAGE_CACHE_SECONDS)
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: pages.renew(version_key(key), settings.PAGE_CACHE_SECONDS))
 
 
 class CartError(Exception):
@@ -91,6 +111,7 @@ class Cart:
 
     def _changed(self) -> None:
         self.__dict__.pop("lines", None)
+        lines_changed(self._key())
 
     # Reads ------------------------------------------------------------------
 

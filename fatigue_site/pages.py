@@ -12,6 +12,7 @@ afresh on its next visit; so does a new release (see release()). Entries also ex
 PAGE_CACHE_SECONDS, which bounds how late a scheduled guide appears in the lists.
 """
 
+import gzip
 import pickle
 import re
 import threading
@@ -26,7 +27,11 @@ from django.core import checks
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.urls import Resolver404, resolve
+from django.utils.cache import patch_cache_control
+from django.utils.text import compress_string
 
 GENERATION_KEY = "pages:generation"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -34,19 +39,30 @@ PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
 LOCAL_PAGES = 200  # pages each process keeps a copy of, the most recently served
 
 
-def generation() -> str | None:
-    """The current generation of shared pages; None when the cache cannot be reached."""
-    value = cache.get(GENERATION_KEY)
+def token(key: str, timeout: int | None = None) -> str | None:
+    """The random token stored under `key`, made when there is none (every process agrees on the one
+    made first); None when the cache cannot be reached. Tokens mark versions: a new one is never an
+    old one come back, so nothing stored under an earlier token is ever taken for current."""
+    value = cache.get(key)
     if value is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        value = cache.get(GENERATION_KEY)
+        cache.add(key, uuid.uuid4().hex, timeout=timeout)
+        value = cache.get(key)
     return value
 
 
-def _new_generation() -> None:
+def renew(key: str, timeout: int | None = None) -> str:
     value = uuid.uuid4().hex
-    cache.set(GENERATION_KEY, value, timeout=None)
-    local.moved_to(value)
+    cache.set(key, value, timeout=timeout)
+    return value
+
+
+def generation() -> str | None:
+    """The current generation of shared pages; None when the cache cannot be reached."""
+    return token(GENERATION_KEY)
+
+
+def _new_generation() -> None:
+    local.moved_to(renew(GENERATION_KEY))
 
 
 class LocalCopies:
@@ -138,12 +154,13 @@ def shared_page(view):
     return view
 
 
-def _is_shared_visit(request) -> bool:
+def _is_page_visit(request) -> bool:
+    """A plain GET of a whole page with no message waiting for the visitor (a cookie that was deleted
+    may still come back empty)."""
     return (
         request.method == "GET"
         and "HX-Request" not in request.headers
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and CookieStorage.cookie_name not in request.COOKIES
+        and not request.COOKIES.get(CookieStorage.cookie_name)
     )
 
 
@@ -173,6 +190,49 @@ def _stored(key: str, current: str):
     return None  # none, older, or in a shape an earlier release stored
 
 
+def _cached(key: str, current: str):
+    """A copy of the page stored under `key` for the current generation (this process's, else Redis's), or None."""
+    response = local.get(key, current)
+    if response is None and (stored := _stored(key, current)):
+        expires, response = stored
+        local.put(key, current, expires, response)
+    return response
+
+
+def _with_mini_cart(request, current: str, encoding: str):
+    """The shared page with the visitor's own mini cart in place of the empty one, or None when the
+    page must be rendered for them (not cached yet, or a session that holds more than a cart)."""
+    from cart import mini_cart  # (an app's module: imported once the apps are loaded)
+
+    host, path = request.get_host(), request.get_full_path()
+    page = _cached(page_key(host, path, "identity"), current)
+    if page is not None:
+        body = page.content
+    elif (page := _cached(page_key(host, path, "gzip"), current)) is not None:
+        body = gzip.decompress(page.content)
+    else:
+        return None
+    if body.count(mini_cart.START) != 1 or body.count(mini_cart.END) != 1:
+        return None
+    fragment = mini_cart.for_request(request, current)
+    if fragment is None:
+        return None
+    before, rest = body.split(mini_cart.START)
+    after = rest.split(mini_cart.END)[1]
+    body = b"".join([before, mini_cart.START, fragment, mini_cart.END, after])
+    response = HttpResponse(status=page.status_code)
+    for name, value in page.items():
+        if name not in {"Content-Length", "Content-Encoding", "X-Page-Cache"}:
+            response[name] = value
+    patch_cache_control(response, private=True)
+    if encoding == "gzip":
+        body = compress_string(body, max_random_bytes=GZipMiddleware.max_random_bytes)
+        response["Content-Encoding"] = "gzip"
+    response.content = body
+    response["X-Page-Cache"] = "hit, own mini cart"
+    return response
+
+
 def _is_storable(response) -> bool:
     cache_control = response.get("Cache-Control", "")
     return (
@@ -198,18 +258,18 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         store_as = None
-        shared = settings.PAGE_CACHE_SECONDS > 0 and _is_shared_visit(request) and _shared_view(request)
+        shared = settings.PAGE_CACHE_SECONDS > 0 and _is_page_visit(request) and _shared_view(request)
         if shared and (current := local.current_generation()):
             encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "identity"
-            key = page_key(request.get_host(), request.get_full_path(), encoding)
-            response = local.get(key, current)
-            if response is None and (stored := _stored(key, current)):
-                expires, response = stored
-                local.put(key, current, expires, response)
-            if response is not None:
-                response["X-Page-Cache"] = "hit"
-                return response
-            store_as = (key, current)
+            if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+                if (response := _with_mini_cart(request, current, encoding)) is not None:
+                    return response
+            else:
+                key = page_key(request.get_host(), request.get_full_path(), encoding)
+                if (response := _cached(key, current)) is not None:
+                    response["X-Page-Cache"] = "hit"
+                    return response
+                store_as = (key, current)
 
         response = self.get_response(request)
         if store_as and _is_storable(response):

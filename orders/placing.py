@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from cart.cart import Cart, shipping_for
+from cart.cart import Cart, lines_changed, shipping_for
 from cart.models import CartLine, Product
 from cart.money import format_money
 from fatigue_site import pages
@@ -90,6 +90,7 @@ def _place(cart: Cart, customer: dict, idempotency_key: str, expected_total: Dec
     if shown_before != [product.max_order_quantity for product, _ in lines]:
         pages.content_changed()  # the shared pages show "In stock" and the most one may order
     CartLine.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    lines_changed(cart.key)
     # The email task is a row in the same transaction: it is queued if and only if the order is placed,
     # even when the process dies right after the commit.
     tasks.send_order_emails.enqueue(order.pk)

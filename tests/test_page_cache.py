@@ -1,9 +1,11 @@
 """The shared page cache: served to visitors without a session, replaced when content changes,
 and never holding a byte of one visitor."""
 
+import gzip
 from decimal import Decimal
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpResponse
@@ -12,13 +14,17 @@ from django.utils.cache import patch_cache_control
 from pytest_django.asserts import assertContains, assertNotContains
 
 from cart.cart import Cart
+from cart.models import CartLine
 from fatigue_site import pages
-from tests.factories import make_article, make_faq, make_product, place_order_through_checkout
-from tests.html import badge, find_all, parse
+from orders.models import Order
+from tests.factories import CUSTOMER, make_article, make_faq, make_product, place_order_through_checkout
+from tests.html import badge, find_all, parse, text
+from tests.production.servers import use_redis
 
 pytestmark = pytest.mark.django_db
 
 SHARED_PAGES = ["/", "/guides/", "/shop/"]
+MINI_CART_REDIS = "redis://127.0.0.1:6379/11"  # a database of its own, flushed by the test using it
 
 
 @pytest.fixture
@@ -275,3 +281,154 @@ def test_a_visitor_with_a_message_waiting_gets_it_not_a_shared_page(guide, produ
     page = visitor.get(guide.get_absolute_url())
     assert "X-Page-Cache" not in page
     assertContains(page, f"Added 1 × {product.name} to your cart.")
+
+
+# A visitor with a cart: the shared page with their own mini cart in it (cart/mini_cart.py).
+
+
+@pytest.fixture
+def shopper(guide, product):
+    """A visitor with 2 of `product` in their cart, whose "added" message has been shown."""
+    shopper = Client()
+    shopper.post("/cart/add/", {"product": product.pk, "quantity": 2})
+    shopper.get("/cart/")  # the message is shown here and its cookie cleared
+    Client().get(guide.get_absolute_url())  # a visitor without a cart warmed the guide
+    return shopper
+
+
+def spliced(visitor, url: str):
+    """`visitor`'s page at `url` as served from the shared page (warmed first by a visitor without a cart)."""
+    Client().get(url)
+    response = visitor.get(url)
+    assert response["X-Page-Cache"] == "hit, own mini cart"
+    return response
+
+
+def mini_cart_lines(response) -> list[str]:
+    return [text(line) for line in find_all(parse(response.content), "li") if "mini-cart__qty" in str(line)]
+
+
+def rendered_for(client, url: str, settings) -> bytes:
+    """The page as the view renders it for `client`, with the page cache off."""
+    settings.PAGE_CACHE_SECONDS = 0
+    try:
+        return client.get(url).content
+    finally:
+        settings.PAGE_CACHE_SECONDS = 300
+
+
+def test_a_visitor_with_a_cart_gets_the_shared_page_with_their_own_mini_cart(shopper, guide, settings):
+    url = guide.get_absolute_url()
+    response = shopper.get(url)
+    assert response["X-Page-Cache"] == "hit, own mini cart"
+    assert badge(response) == "2 items in"
+    assertContains(response, "$37.00")  # 2 × $18.50 in the mini cart
+    assertContains(response, "Is it normal to feel tired after rest?")
+    assert response.content == rendered_for(shopper, url, settings)  # the same bytes as a page rendered for them
+    assert "private" in response["Cache-Control"] and response["Vary"] == "Cookie, Accept-Encoding"
+
+    zipped = shopper.get(url, headers={"Accept-Encoding": "gzip"})
+    assert (zipped["X-Page-Cache"], zipped["Content-Encoding"]) == ("hit, own mini cart", "gzip")
+    assert gzip.decompress(zipped.content) == response.content
+
+
+def test_with_the_session_in_redis_a_warm_visit_runs_no_query(guide, settings, django_assert_num_queries):
+    use_redis(settings, MINI_CART_REDIS)
+    redis.Redis.from_url(MINI_CART_REDIS).flushdb()
+    pages.local.forget()  # the generation this process knew came from the other cache
+    visitor = Client()
+    visitor.post("/cart/add/", {"product": guide.products.get().pk, "quantity": 1})
+    visitor.get("/cart/")
+    Client().get(guide.get_absolute_url())
+    with django_assert_num_queries(1):  # the cart's lines, once: the mini cart is then kept
+        assert visitor.get(guide.get_absolute_url())["X-Page-Cache"] == "hit, own mini cart"
+    with django_assert_num_queries(0):
+        response = visitor.get(guide.get_absolute_url())
+    assert (response["X-Page-Cache"], badge(response)) == ("hit, own mini cart", "1 item in")
+    redis.Redis.from_url(MINI_CART_REDIS).flushdb()
+
+
+def test_on_the_database_session_store_a_warm_visit_runs_one_query(shopper, guide, django_assert_num_queries):
+    shopper.get(guide.get_absolute_url())
+    with django_assert_num_queries(1):  # the session
+        assert shopper.get(guide.get_absolute_url())["X-Page-Cache"] == "hit, own mini cart"
+
+
+def test_every_change_to_the_cart_shows_on_the_next_page(shopper, guide, product, settings):
+    url = guide.get_absolute_url()
+    same_origin = {"Sec-Fetch-Site": "same-origin", "HX-Request": "true"}
+    other = make_product(name="Potassium citrate placeholder", price=Decimal("9.00"))
+    assert badge(spliced(shopper, url)) == "2 items in"
+
+    shopper.post("/cart/add/", {"product": other.pk, "quantity": 1}, headers=same_origin)
+    assert badge(page := spliced(shopper, url)) == "3 items in"
+    assertContains(page, "Potassium citrate placeholder")
+
+    shopper.post("/cart/update/", {"product": product.pk, "quantity": 1}, headers=same_origin)
+    assert badge(spliced(shopper, url)) == "2 items in"
+    shopper.post("/cart/remove/", {"product": other.pk}, headers=same_origin)
+    assert badge(page := spliced(shopper, url)) == "1 item in"
+    assertNotContains(page, "Potassium citrate placeholder")
+    assert page.content == rendered_for(shopper, url, settings)
+
+    shopper.post("/cart/clear/", {}, headers=same_origin)
+    emptied = shopper.get(url)  # "Undo" is on offer for a while: rendered for them
+    assert "X-Page-Cache" not in emptied
+    assert badge(emptied) == "0 items in"
+    assertContains(emptied, "Undo: put the items back")
+
+
+def test_a_price_change_reaches_the_kept_mini_cart(shopper, guide, product):
+    url = guide.get_absolute_url()
+    assertContains(spliced(shopper, url), "$37.00")
+    product.price = Decimal("20.00")
+    product.save()
+    response = spliced(shopper, url)
+    assertContains(response, "$40.00")
+    assertNotContains(response, "$37.00")
+
+
+def test_an_order_placed_and_a_line_deleted_in_the_admin_empty_the_kept_mini_cart(guide, admin_client):
+    url = guide.get_absolute_url()
+    plenty = make_product(name="Plenty placeholder", stock=100)  # an order leaves what the shop shows of it alone
+    visitor = Client()
+    visitor.post("/cart/add/", {"product": plenty.pk, "quantity": 1})
+    visitor.get("/cart/")
+    initial = visitor.get("/checkout/").context["form"].initial
+    assert badge(spliced(visitor, url)) == "1 item in"  # kept again after the checkout page's look at the cart
+    visitor.post("/checkout/", CUSTOMER | {"token": initial["token"], "expected_total": str(initial["expected_total"])})
+    assert Order.objects.get().lines.get().product_name == "Plenty placeholder"
+    visitor.get("/")  # the confirmation's message
+    assert badge(spliced(visitor, url)) == "0 items in"
+
+    visitor.post("/cart/add/", {"product": plenty.pk, "quantity": 2})
+    visitor.get("/cart/")
+    assert badge(spliced(visitor, url)) == "2 items in"
+    line = CartLine.objects.get(cart_key=Cart(visitor.session).key)
+    admin_client.post(f"/admin/cart/cartline/{line.pk}/delete/", {"post": "yes"})
+    assert not CartLine.objects.filter(pk=line.pk).exists()
+    assert badge(spliced(visitor, url)) == "0 items in"
+
+
+def test_no_visitor_gets_another_visitors_mini_cart(shopper, guide, product, django_user_model):
+    url = guide.get_absolute_url()
+    other = Client()
+    other.post("/cart/add/", {"product": make_product(name="Zinc placeholder").pk, "quantity": 3})
+    other.get("/cart/")
+    for _ in range(2):
+        mine, theirs = spliced(shopper, url), spliced(other, url)
+        assert (badge(mine), badge(theirs)) == ("2 items in", "3 items in")
+        assert (mini_cart_lines(mine), mini_cart_lines(theirs)) == (
+            ["Magnesium glycinate capsules × 2 $37.00"],
+            ["Zinc placeholder × 3 $30.00"],
+        )
+
+    stranger = Client()
+    stranger.cookies["sessionid"] = "made-up-session-key-0123456789abcdef"
+    guess = stranger.get(url)
+    assert "X-Page-Cache" not in guess  # an unknown session: rendered for them, with an empty cart
+    assert badge(guess) == "0 items in"
+
+    staff = Client()
+    staff.force_login(django_user_model.objects.create_user("staff", password="pw", is_staff=True))
+    assert "X-Page-Cache" not in staff.get(url)  # a session with more than a cart
