@@ -109,9 +109,11 @@ class Cart:
     def _rows(self):
         return CartLine.objects.filter(cart_key=self._key())
 
-    def _changed(self) -> None:
+    def _changed(self, rows: int = 1) -> None:
+        """After a write that touched `rows` lines: read them afresh, and move the cart's version if any changed."""
         self.__dict__.pop("lines", None)
-        lines_changed(self._key())
+        if rows:
+            lines_changed(self._key())
 
     # Reads ------------------------------------------------------------------
 
@@ -185,7 +187,7 @@ class Cart:
             now = connection.ops.adapt_datetimefield_value(timezone.now())
             cursor.execute(sql, [key, product.pk, product.name, quantity, price, now, limit])
             row = cursor.fetchone()
-        self._changed()
+        self._changed(rows=0 if row is None else 1)
         if row is None:
             raise CartError(
                 f"You can have at most {limit} of {product.name} in your cart; "
@@ -199,21 +201,21 @@ class Cart:
         if quantity > limit:
             raise CartError(f"Only {limit} of {product.name} can be ordered; choose {limit} or fewer.")
         updated = self._rows().filter(product=product).update(quantity=quantity, unit_price_seen=product.current_price)
-        self._changed()
+        self._changed(rows=updated)
         if not updated:
             raise CartError(f"{product.name} is not in your cart.")
 
     def remove(self, product: Product) -> None:
-        self._rows().filter(product=product).delete()
-        self._changed()
+        deleted, _ = self._rows().filter(product=product).delete()
+        self._changed(rows=deleted)
 
     def clear(self) -> None:
         """Empty the cart, keeping what was in it for a while so that it can be undone."""
         if self._key() is None:
             return
         kept = list(self._rows().exclude(product=None).values_list("product_id", "quantity"))
-        self._rows().delete()
-        self._changed()
+        deleted, _ = self._rows().delete()
+        self._changed(rows=deleted)
         if kept:
             self.session[UNDO_KEY] = {"until": int(time.time()) + settings.CART_UNDO_SECONDS, "lines": kept}
 
@@ -265,7 +267,7 @@ class Cart:
             if changes:
                 CartLine.objects.filter(pk=row.pk).update(**changes)
                 self.notices.append(Notice(product.pk, f"{product.name}: {' '.join(texts)}"))
-        self._changed()
+        self._changed(rows=len(self.notices))
         return self.notices
 
     @staticmethod

@@ -27,23 +27,26 @@ START, END = b"<!--mini-cart-->", b"<!--/mini-cart-->"  # around the mini cart i
 QUIET_KEYS = {SESSION_KEY, UNDO_KEY, TOKEN_KEY, ORDERS_KEY}
 
 
-def for_request(request, generation: str) -> bytes | None:
-    """The visitor's mini cart for this page, or None when their page must be rendered for them."""
-    session = import_module(settings.SESSION_ENGINE).SessionStore(request.COOKIES[settings.SESSION_COOKIE_NAME])
+def session_of(request):
+    """The visitor's session, read as SessionMiddleware would read it."""
+    return import_module(settings.SESSION_ENGINE).SessionStore(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+
+
+def for_session(session, path: str, generation: str) -> bytes | None:
+    """The visitor's mini cart for the page at `path`, or None when their page must be rendered for them."""
     if not set(session.keys()) <= QUIET_KEYS:  # (an unknown or expired session has none)
         return None
     cart = Cart(session)
     if cart.key is None or cart.can_undo:
         return None
-    path = request.get_full_path()
-    fragment_key = f"mini-cart:{pages.release()}:{cart.key}:{path}"
-    found = cache.get_many([version_key(cart.key), fragment_key])
-    stamp = (generation, found.get(version_key(cart.key)) or version(cart.key))
-    stored = found.get(fragment_key)
-    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp:
-        return stored[1]
-    # Read after the stamp: lines changed since are stored under a stamp that no longer holds.
+    kept_key, cart_version_key = f"mini-cart:{pages.release()}:{cart.key}:{path}", version_key(cart.key)
+    found = cache.get_many([cart_version_key, kept_key])
+    stamp = (generation, found.get(cart_version_key) or version(cart.key))
+    kept = found.get(kept_key)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == stamp:
+        return kept[1]
+    # Read after the stamp: lines changed since are kept under a stamp that no longer holds.
     html = render_to_string("cart/includes/mini_cart.html", {"cart": cart, "next": path}).encode()
     if stamp[1] is not None:
-        cache.set(fragment_key, (stamp, html), settings.PAGE_CACHE_SECONDS)
+        cache.set(kept_key, (stamp, html), settings.PAGE_CACHE_SECONDS)
     return html

@@ -2,10 +2,15 @@
 
 After a failure the cache is skipped for BREAK_SECONDS, so a Redis that hangs costs one timeout,
 not one per cache call of every request, and the log gets one line, not dozens.
+
+A write that is lost that way may have been an invalidation (a new page generation, a cart's new
+version), so `writes_lost` is set, and the page cache starts a new generation once Redis answers
+again (fatigue_site/pages.py): whatever such a write would have replaced is replaced then.
 """
 
 import functools
 import logging
+import threading
 import time
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -13,9 +18,10 @@ from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 BREAK_SECONDS = 2.0
+writes_lost = threading.Event()  # this process wrote to Redis in vain since the page cache last looked
 
 
-def _degrades_to(fallback):
+def _degrades_to(fallback, *, writes: bool = False):
     def decorator(method):
         @functools.wraps(method)
         def wrapper(self, *args, **kwargs):
@@ -25,6 +31,8 @@ def _degrades_to(fallback):
                 except RedisError as error:
                     self.unavailable_until = time.monotonic() + BREAK_SECONDS
                     logger.warning("Cache unavailable, carrying on without it: %s: %s", type(error).__name__, error)
+            if writes:
+                writes_lost.set()
             return fallback(*args, **kwargs) if callable(fallback) else fallback
 
         return wrapper
@@ -62,10 +70,10 @@ class ResilientRedisCache(RedisCache):
     get = _degrades_to(lambda key, default=None, version=None: default)(RedisCache.get)
     get_many = _degrades_to({})(RedisCache.get_many)
     has_key = _degrades_to(False)(RedisCache.has_key)
-    set = _degrades_to(None)(RedisCache.set)
-    add = _degrades_to(False)(RedisCache.add)
+    set = _degrades_to(None, writes=True)(RedisCache.set)
+    add = _degrades_to(False, writes=True)(RedisCache.add)
     touch = _degrades_to(False)(RedisCache.touch)
-    set_many = _degrades_to([])(RedisCache.set_many)
-    delete = _degrades_to(False)(RedisCache.delete)
-    delete_many = _degrades_to(None)(RedisCache.delete_many)
-    clear = _degrades_to(None)(RedisCache.clear)
+    set_many = _degrades_to([], writes=True)(RedisCache.set_many)
+    delete = _degrades_to(False, writes=True)(RedisCache.delete)
+    delete_many = _degrades_to(None, writes=True)(RedisCache.delete_many)
+    clear = _degrades_to(None, writes=True)(RedisCache.clear)

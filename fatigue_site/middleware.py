@@ -1,10 +1,14 @@
-"""Refuse request bodies larger than the site ever needs before anything reads them."""
+"""The project's middleware: a request size limit, and sessions that the page cache can hand on."""
 
 from django.conf import settings
+from django.contrib.sessions import middleware as sessions
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 
 def request_size_limit(get_response):
+    """Refuse request bodies larger than the site ever needs before anything reads them."""
+
     def middleware(request: HttpRequest) -> HttpResponse:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -16,3 +20,19 @@ def request_size_limit(get_response):
         return get_response(request)
 
     return middleware
+
+
+class SessionMiddleware(sessions.SessionMiddleware):
+    """Django's session middleware that takes the session the page cache has read already, and marks
+    every response that shows a visitor's session private: a shared cache in front (a CDN, a proxy)
+    must never keep a page with someone's cart in it."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        if not hasattr(request, "session"):  # see fatigue_site/pages.py: _with_mini_cart
+            super().process_request(request)
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        response = super().process_response(request, response)
+        if request.session.accessed and not request.session.is_empty():
+            patch_cache_control(response, private=True)
+        return response

@@ -12,13 +12,17 @@ afresh on its next visit; so does a new release (see release()). Entries also ex
 PAGE_CACHE_SECONDS, which bounds how late a scheduled guide appears in the lists.
 """
 
+import functools
 import gzip
 import pickle
 import re
+import struct
 import threading
 import time
 import uuid
+import zlib
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -28,10 +32,10 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.gzip import GZipMiddleware
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
-from django.utils.text import compress_string
+
+from fatigue_site.cache import writes_lost
 
 GENERATION_KEY = "pages:generation"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -69,8 +73,8 @@ class LocalCopies:
     """This process's copies of the generation and of the pages it served last, so that most hits
     cost no round trip to Redis. The generation is asked of the cache at most every
     PAGE_GENERATION_CHECK_SECONDS: a change made in another process is seen here within that
-    interval (50 ms), one made in this process at once. Pages are kept pickled, so every visitor
-    gets a response object of their own."""
+    interval (50 ms), one made in this process at once. Responses are kept pickled, so every
+    visitor gets a response object of their own; split pages (SplitPage) are kept as they are."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -79,10 +83,13 @@ class LocalCopies:
     def forget(self) -> None:
         self.generation: str | None = None
         self.checked = float("-inf")
-        self.pages: OrderedDict[str, tuple[str, float, bytes]] = OrderedDict()
+        self.pages: OrderedDict[str, tuple[str, float, object]] = OrderedDict()
 
     def current_generation(self) -> str | None:
         if self.generation is None or time.monotonic() - self.checked >= settings.PAGE_GENERATION_CHECK_SECONDS:
+            if writes_lost.is_set():  # an invalidation may not have reached Redis: replace everything
+                writes_lost.clear()
+                renew(GENERATION_KEY)
             self.moved_to(generation())
         return self.generation
 
@@ -90,16 +97,17 @@ class LocalCopies:
         self.generation, self.checked = value, time.monotonic()
 
     def get(self, key: str, current: str):
+        """(expires, value) kept under `key` for the current generation, or None."""
         with self.lock:
             entry = self.pages.get(key)
             if entry is None or entry[0] != current or entry[1] < time.time():
                 return None
             self.pages.move_to_end(key)
-        return pickle.loads(entry[2])
+        return entry[1:]
 
-    def put(self, key: str, current: str, expires: float, response) -> None:
+    def put(self, key: str, current: str, expires: float, value) -> None:
         with self.lock:
-            self.pages[key] = (current, expires, pickle.dumps(response))
+            self.pages[key] = (current, expires, value)
             self.pages.move_to_end(key)
             while len(self.pages) > LOCAL_PAGES:
                 self.pages.popitem(last=False)
@@ -134,8 +142,11 @@ def page_key(host: str, path: str, encoding: str) -> str:
 
 def release() -> str:
     """What this deployment serves: RELEASE if the deployment sets it (a build id), else the hash of
-    the static files' manifest. A deploy that changes either starts with fresh pages."""
-    return settings.RELEASE or getattr(staticfiles_storage, "manifest_hash", "")
+    the static files' manifest, and the settings that pages show. A deploy or a restart that changes
+    any of them starts with fresh pages."""
+    shown = f"{settings.SITE_NAME}|{settings.CURRENCY}|{settings.CART_MAX_QUANTITY}|{settings.FREE_SHIPPING_FROM}"
+    build = settings.RELEASE or getattr(staticfiles_storage, "manifest_hash", "")
+    return f"{build}-{zlib.crc32(shown.encode()):08x}"
 
 
 @checks.register(checks.Tags.caches, deploy=True)
@@ -164,15 +175,22 @@ def _is_page_visit(request) -> bool:
     )
 
 
-def _shared_view(request):
-    """The shared view this request is for, or None. Only a list's `?page=N` may come with it, so
-    junk query strings (and `?page=01`) are rendered, not stored, and cannot fill the cache."""
+@functools.lru_cache(maxsize=1024)
+def _shared_view_at(path: str, urlconf: str):
+    """The shared view at `path`, or None; remembered, as a path's view only changes with the code."""
     try:
-        match = resolve(request.path_info)
+        match = resolve(path, urlconf)
     except Resolver404:
         return None
     view = getattr(match.func, "view_class", match.func)
-    if not getattr(view, "shared_page", False):
+    return view if getattr(view, "shared_page", False) else None
+
+
+def _shared_view(request):
+    """The shared view this request is for, or None. Only a list's `?page=N` may come with it, so
+    junk query strings (and `?page=01`) are rendered, not stored, and cannot fill the cache."""
+    view = _shared_view_at(request.path_info, settings.ROOT_URLCONF)
+    if view is None:
         return None
     if not request.GET:
         return view
@@ -191,44 +209,92 @@ def _stored(key: str, current: str):
 
 
 def _cached(key: str, current: str):
-    """A copy of the page stored under `key` for the current generation (this process's, else Redis's), or None."""
-    response = local.get(key, current)
-    if response is None and (stored := _stored(key, current)):
-        expires, response = stored
-        local.put(key, current, expires, response)
-    return response
+    """(expires, a copy of the page) stored under `key` for the current generation (this process's
+    copy, else Redis's), or None."""
+    if kept := local.get(key, current):
+        return kept[0], pickle.loads(kept[1])
+    if stored := _stored(key, current):
+        local.put(key, current, stored[0], pickle.dumps(stored[1]))
+    return stored
+
+
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # no name, no time, unknown OS (RFC 1952)
+
+
+def _deflate(data: bytes, *, last: bool, level: int = 6) -> bytes:
+    """`data` as raw deflate blocks that end on a byte boundary and refer to nothing before them,
+    so that pieces compressed apart can be joined into one stream (as pigz does)."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
+
+
+@dataclass(frozen=True)
+class SplitPage:
+    """A shared page cut around its mini cart, each side compressed once: a visitor's page is then
+    the two sides with their mini cart between them, and only the mini cart is compressed for them."""
+
+    headers: tuple[tuple[str, str], ...]
+    head: bytes  # up to and with the opening marker
+    tail: bytes  # from the closing marker on
+    head_deflated: bytes
+    tail_deflated: bytes
+
+    @classmethod
+    def of(cls, page, start: bytes, end: bytes) -> "SplitPage | None":
+        body = gzip.decompress(page.content) if page.get("Content-Encoding") == "gzip" else page.content
+        if body.count(start) != 1 or body.count(end) != 1:
+            return None
+        before, _, rest = body.partition(start)
+        _, _, after = rest.partition(end)
+        dropped = {"Content-Length", "Content-Encoding", "X-Page-Cache"}
+        headers = tuple((name, value) for name, value in page.items() if name not in dropped)
+        head, tail = before + start, end + after
+        return cls(headers, head, tail, _deflate(head, last=False), _deflate(tail, last=True))
+
+    def body(self, middle: bytes, *, gzipped: bool) -> bytes:
+        if not gzipped:
+            return self.head + middle + self.tail
+        checksum = zlib.crc32(self.tail, zlib.crc32(middle, zlib.crc32(self.head)))
+        size = len(self.head) + len(middle) + len(self.tail)
+        deflated = self.head_deflated + _deflate(middle, last=False, level=1) + self.tail_deflated
+        return GZIP_HEADER + deflated + struct.pack("<II", checksum, size & 0xFFFFFFFF)
+
+
+def _split_page(host: str, path: str, current: str) -> SplitPage | None:
+    """The shared page at `path` cut around its mini cart: this process's copy, else made from the
+    stored page (either encoding) and kept as long as that page."""
+    from cart import mini_cart  # (an app's module: imported once the apps are loaded)
+
+    key = f"split:{host}:{path}"
+    if kept := local.get(key, current):
+        return kept[1]
+    stored = _cached(page_key(host, path, "gzip"), current) or _cached(page_key(host, path, "identity"), current)
+    if stored is None or (split := SplitPage.of(stored[1], mini_cart.START, mini_cart.END)) is None:
+        return None
+    local.put(key, current, stored[0], split)
+    return split
 
 
 def _with_mini_cart(request, current: str, encoding: str):
     """The shared page with the visitor's own mini cart in place of the empty one, or None when the
     page must be rendered for them (not cached yet, or a session that holds more than a cart)."""
-    from cart import mini_cart  # (an app's module: imported once the apps are loaded)
+    from cart import mini_cart
 
     host, path = request.get_host(), request.get_full_path()
-    page = _cached(page_key(host, path, "identity"), current)
-    if page is not None:
-        body = page.content
-    elif (page := _cached(page_key(host, path, "gzip"), current)) is not None:
-        body = gzip.decompress(page.content)
-    else:
+    if (split := _split_page(host, path, current)) is None:
         return None
-    if body.count(mini_cart.START) != 1 or body.count(mini_cart.END) != 1:
-        return None
-    fragment = mini_cart.for_request(request, current)
+    session = mini_cart.session_of(request)
+    fragment = mini_cart.for_session(session, path, current)
     if fragment is None:
+        request.session = session  # read once: SessionMiddleware takes it (fatigue_site/middleware.py)
         return None
-    before, rest = body.split(mini_cart.START)
-    after = rest.split(mini_cart.END)[1]
-    body = b"".join([before, mini_cart.START, fragment, mini_cart.END, after])
-    response = HttpResponse(status=page.status_code)
-    for name, value in page.items():
-        if name not in {"Content-Length", "Content-Encoding", "X-Page-Cache"}:
-            response[name] = value
+    response = HttpResponse(split.body(fragment, gzipped=encoding == "gzip"))
+    for name, value in split.headers:
+        response[name] = value
     patch_cache_control(response, private=True)
     if encoding == "gzip":
-        body = compress_string(body, max_random_bytes=GZipMiddleware.max_random_bytes)
         response["Content-Encoding"] = "gzip"
-    response.content = body
+    response["Content-Length"] = str(len(response.content))
     response["X-Page-Cache"] = "hit, own mini cart"
     return response
 
@@ -266,7 +332,8 @@ class PageCacheMiddleware:
                     return response
             else:
                 key = page_key(request.get_host(), request.get_full_path(), encoding)
-                if (response := _cached(key, current)) is not None:
+                if stored := _cached(key, current):
+                    response = stored[1]
                     response["X-Page-Cache"] = "hit"
                     return response
                 store_as = (key, current)
@@ -277,5 +344,5 @@ class PageCacheMiddleware:
             response["X-Page-Cache"] = "miss"
             expires = time.time() + settings.PAGE_CACHE_SECONDS
             cache.set(key, (current, expires, response), settings.PAGE_CACHE_SECONDS)
-            local.put(key, current, expires, response)
+            local.put(key, current, expires, pickle.dumps(response))
         return response

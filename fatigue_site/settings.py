@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",  # pages only: whitenoise serves static files precompressed
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "fatigue_site.middleware.request_size_limit",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "fatigue_site.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

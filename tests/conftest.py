@@ -7,6 +7,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from fatigue_site import pages
+from fatigue_site.cache import writes_lost
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 
 # Fail fast: every page here is local, and nothing should take seconds.
@@ -18,6 +19,7 @@ expect.set_options(timeout=BROWSER_TIMEOUT_MS)
 def _test_settings(settings, tmp_path):
     cache.clear()  # no page from an earlier test
     pages.local.forget()
+    writes_lost.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Nothing has run collectstatic. (Plain HTTP: pyproject.toml sets HTTPS=0 for the test run.)

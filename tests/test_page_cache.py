@@ -327,9 +327,12 @@ def test_a_visitor_with_a_cart_gets_the_shared_page_with_their_own_mini_cart(sho
     assert response.content == rendered_for(shopper, url, settings)  # the same bytes as a page rendered for them
     assert "private" in response["Cache-Control"] and response["Vary"] == "Cookie, Accept-Encoding"
 
+    assert response["Content-Length"] == str(len(response.content))
+
     zipped = shopper.get(url, headers={"Accept-Encoding": "gzip"})
     assert (zipped["X-Page-Cache"], zipped["Content-Encoding"]) == ("hit, own mini cart", "gzip")
     assert gzip.decompress(zipped.content) == response.content
+    assert zipped["Content-Length"] == str(len(zipped.content))
 
 
 def test_with_the_session_in_redis_a_warm_visit_runs_no_query(guide, settings, django_assert_num_queries):
@@ -354,7 +357,7 @@ def test_on_the_database_session_store_a_warm_visit_runs_one_query(shopper, guid
         assert shopper.get(guide.get_absolute_url())["X-Page-Cache"] == "hit, own mini cart"
 
 
-def test_every_change_to_the_cart_shows_on_the_next_page(shopper, guide, product, settings):
+def test_every_change_to_the_cart_shows_on_the_next_page(shopper, guide, product, settings, django_assert_num_queries):
     url = guide.get_absolute_url()
     same_origin = {"Sec-Fetch-Site": "same-origin", "HX-Request": "true"}
     other = make_product(name="Potassium citrate placeholder", price=Decimal("9.00"))
@@ -372,8 +375,10 @@ def test_every_change_to_the_cart_shows_on_the_next_page(shopper, guide, product
     assert page.content == rendered_for(shopper, url, settings)
 
     shopper.post("/cart/clear/", {}, headers=same_origin)
-    emptied = shopper.get(url)  # "Undo" is on offer for a while: rendered for them
-    assert "X-Page-Cache" not in emptied
+    Client().get(url)
+    with django_assert_num_queries(3):  # session (read once), guide, cart lines
+        emptied = shopper.get(url)  # "Undo" is on offer for a while: rendered for them
+    assert "X-Page-Cache" not in emptied and "private" in emptied["Cache-Control"]
     assert badge(emptied) == "0 items in"
     assertContains(emptied, "Undo: put the items back")
 
@@ -386,6 +391,13 @@ def test_a_price_change_reaches_the_kept_mini_cart(shopper, guide, product):
     response = spliced(shopper, url)
     assertContains(response, "$40.00")
     assertNotContains(response, "$37.00")
+
+
+def test_a_restart_with_another_free_shipping_threshold_shows_it_in_the_kept_mini_cart(shopper, guide, settings):
+    url = guide.get_absolute_url()
+    assertContains(spliced(shopper, url), "Add $13.00 more for free shipping.")
+    settings.FREE_SHIPPING_FROM = Decimal("100.00")
+    assertContains(spliced(shopper, url), "Add $63.00 more for free shipping.")
 
 
 def test_an_order_placed_and_a_line_deleted_in_the_admin_empty_the_kept_mini_cart(guide, admin_client):

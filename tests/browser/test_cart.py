@@ -75,6 +75,22 @@ def test_the_cart_walk_without_javascript(site, no_js_page):
     walk(no_js_page, site, javascript=False)
 
 
+def test_a_visitor_with_a_cart_gets_the_cached_guide_with_their_own_mini_cart(site, page, browser):
+    newcomer = browser.new_context()  # a visitor without cookies puts the guide in the cache
+    newcomer.new_page().goto(site + GUIDE)
+    newcomer.close()
+    page.goto(site + GUIDE)
+    page.get_by_role("button", name=f"Add to cart: {MAGNESIUM}").click()
+    expect(badge(page)).to_have_text("1 item in")
+
+    response = page.goto(site + GUIDE)
+    assert (response.headers["x-page-cache"], response.headers["content-encoding"]) == ("hit, own mini cart", "gzip")
+    expect(badge(page)).to_have_text("1 item in")
+    page.locator(".mini-cart__toggle").click()
+    expect(page.locator("#mini-cart-panel")).to_contain_text(f"{MAGNESIUM} × 1 $18.50")
+    expect(page.locator(".site-footer")).to_contain_text("are placeholders")  # the whole stream was decoded
+
+
 def test_undo_puts_the_items_back_in_place(site, page):
     page.goto(site + "/shop/")
     page.get_by_role("button", name="Add to cart: Foam roller").click()

@@ -2,13 +2,16 @@
 
 import io
 import logging
+import time
 
 import pytest
 import redis
 from django.core.cache import caches
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import make_article, make_product
+from tests.html import badge
 from tests.production.servers import use_redis
 
 LIVE_REDIS = "redis://127.0.0.1:6379/15"  # a database of its own, flushed by these tests
@@ -131,3 +134,22 @@ def test_a_database_outage_shows_the_plain_503_page(client, db):
     assert response["Retry-After"] == "30"
     assert b"We'll be back in a moment" in response.content
     assert b"5432" not in response.content and b"Traceback" not in response.content
+
+
+def test_a_cart_change_made_while_redis_was_away_shows_once_it_is_back(client, live_redis, product, settings):
+    settings.PAGE_GENERATION_CHECK_SECONDS = 0  # look at the generation on every request
+    guide = product.articles.get().get_absolute_url()
+    client.post(reverse("cart:add"), {"product": product.pk, "quantity": 2})
+    client.get(reverse("cart:detail"))  # the "added" message is shown here
+    Client().get(guide)
+    kept = client.get(guide)
+    assert (kept["X-Page-Cache"], badge(kept)) == ("hit, own mini cart", "2 items in")
+
+    caches["default"].unavailable_until = time.monotonic() + 60  # Redis away: the cart's new version is lost
+    htmx = client.post(reverse("cart:add"), {"product": product.pk, "quantity": 1}, headers={"HX-Request": "true"})
+    assert htmx.status_code == 200
+    caches["default"].unavailable_until = 0.0  # back
+
+    Client().get(guide)  # a new generation: the lost write may have been an invalidation
+    response = client.get(guide)
+    assert (response["X-Page-Cache"], badge(response)) == ("hit, own mini cart", "3 items in")

@@ -50,7 +50,7 @@ def test_check_deploy_warns_when_https_is_switched_off():
         text=True,
     )
     assert result.returncode != 0
-    assert "security.W012" in result.stderr  # SESSION_COOKIE_SECURE
+    assert "security.W010" in result.stderr  # SESSION_COOKIE_SECURE (with the sessions app installed)
 
 
 @pytest.fixture
