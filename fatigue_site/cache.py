@@ -3,28 +3,36 @@
 After a failure the cache is skipped for BREAK_SECONDS, so a Redis that hangs costs one timeout,
 not one per cache call of every request, and the log gets one line, not dozens.
 
-A write that is lost that way may have been an invalidation (a new page generation, a cart's new
-version), so `writes_lost` is set, and the page cache starts a new generation once Redis answers
-again (fatigue_site/pages.py): whatever such a write would have replaced is replaced then.
+A write lost that way may have been an invalidation (a new page generation, a cart's new version),
+so the first cache call after Redis answers again runs the `after_lost_writes` hooks first (the page
+cache registers one that starts a new generation, fatigue_site/pages.py): whatever such a write
+would have replaced is replaced then, for every process. A process that exits before Redis is back
+leaves that to the entries' expiry (PAGE_CACHE_SECONDS).
 """
 
 import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 BREAK_SECONDS = 2.0
-writes_lost = threading.Event()  # this process wrote to Redis in vain since the page cache last looked
+writes_lost = threading.Event()  # this process wrote to Redis in vain since it last answered
+after_lost_writes: list[Callable[[], None]] = []  # run once Redis answers again after a lost write
 
 
 def _degrades_to(fallback, *, writes: bool = False):
     def decorator(method):
         @functools.wraps(method)
         def wrapper(self, *args, **kwargs):
+            if time.monotonic() >= self.unavailable_until and writes_lost.is_set():
+                writes_lost.clear()
+                for hook in after_lost_writes:
+                    hook()  # it writes through this cache: if Redis is still away, the flag is set again
             if time.monotonic() >= self.unavailable_until:
                 try:
                     return method(self, *args, **kwargs)

@@ -35,7 +35,7 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 
-from fatigue_site.cache import writes_lost
+from fatigue_site.cache import after_lost_writes
 
 GENERATION_KEY = "pages:generation"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -87,9 +87,6 @@ class LocalCopies:
 
     def current_generation(self) -> str | None:
         if self.generation is None or time.monotonic() - self.checked >= settings.PAGE_GENERATION_CHECK_SECONDS:
-            if writes_lost.is_set():  # an invalidation may not have reached Redis: replace everything
-                writes_lost.clear()
-                renew(GENERATION_KEY)
             self.moved_to(generation())
         return self.generation
 
@@ -114,6 +111,7 @@ class LocalCopies:
 
 
 local = LocalCopies()
+after_lost_writes.append(_new_generation)  # a lost write may have been an invalidation: replace everything
 
 
 def content_changed(**kwargs) -> None:
@@ -222,8 +220,9 @@ GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # no name, no time, u
 
 
 def _deflate(data: bytes, *, last: bool, level: int = 6) -> bytes:
-    """`data` as raw deflate blocks that end on a byte boundary and refer to nothing before them,
-    so that pieces compressed apart can be joined into one stream (as pigz does)."""
+    """`data` as raw deflate blocks from a compressor of its own (so they refer to nothing before
+    them), ending on a byte boundary, the last block marked final only if `last`: pieces compressed
+    apart this way join into one stream (as pigz does)."""
     compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
     return compressor.compress(data) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
 
@@ -238,6 +237,7 @@ class SplitPage:
     tail: bytes  # from the closing marker on
     head_deflated: bytes
     tail_deflated: bytes
+    head_crc: int
 
     @classmethod
     def of(cls, page, start: bytes, end: bytes) -> "SplitPage | None":
@@ -249,12 +249,12 @@ class SplitPage:
         dropped = {"Content-Length", "Content-Encoding", "X-Page-Cache"}
         headers = tuple((name, value) for name, value in page.items() if name not in dropped)
         head, tail = before + start, end + after
-        return cls(headers, head, tail, _deflate(head, last=False), _deflate(tail, last=True))
+        return cls(headers, head, tail, _deflate(head, last=False), _deflate(tail, last=True), zlib.crc32(head))
 
     def body(self, middle: bytes, *, gzipped: bool) -> bytes:
         if not gzipped:
             return self.head + middle + self.tail
-        checksum = zlib.crc32(self.tail, zlib.crc32(middle, zlib.crc32(self.head)))
+        checksum = zlib.crc32(self.tail, zlib.crc32(middle, self.head_crc))
         size = len(self.head) + len(middle) + len(self.tail)
         deflated = self.head_deflated + _deflate(middle, last=False, level=1) + self.tail_deflated
         return GZIP_HEADER + deflated + struct.pack("<II", checksum, size & 0xFFFFFFFF)
@@ -265,7 +265,7 @@ def _split_page(host: str, path: str, current: str) -> SplitPage | None:
     stored page (either encoding) and kept as long as that page."""
     from cart import mini_cart  # (an app's module: imported once the apps are loaded)
 
-    key = f"split:{host}:{path}"
+    key = page_key(host, path, "split")
     if kept := local.get(key, current):
         return kept[1]
     stored = _cached(page_key(host, path, "gzip"), current) or _cached(page_key(host, path, "identity"), current)

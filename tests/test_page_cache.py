@@ -310,11 +310,11 @@ def mini_cart_lines(response) -> list[str]:
 
 def rendered_for(client, url: str, settings) -> bytes:
     """The page as the view renders it for `client`, with the page cache off."""
-    settings.PAGE_CACHE_SECONDS = 0
+    seconds, settings.PAGE_CACHE_SECONDS = settings.PAGE_CACHE_SECONDS, 0
     try:
         return client.get(url).content
     finally:
-        settings.PAGE_CACHE_SECONDS = 300
+        settings.PAGE_CACHE_SECONDS = seconds
 
 
 def test_a_visitor_with_a_cart_gets_the_shared_page_with_their_own_mini_cart(shopper, guide, settings):
@@ -335,10 +335,18 @@ def test_a_visitor_with_a_cart_gets_the_shared_page_with_their_own_mini_cart(sho
     assert zipped["Content-Length"] == str(len(zipped.content))
 
 
-def test_with_the_session_in_redis_a_warm_visit_runs_no_query(guide, settings, django_assert_num_queries):
+@pytest.fixture
+def redis_sessions(settings):
+    """The production cache and sessions (cached_db), on a Redis database of their own."""
+    server = redis.Redis.from_url(MINI_CART_REDIS)
+    server.flushdb()
     use_redis(settings, MINI_CART_REDIS)
-    redis.Redis.from_url(MINI_CART_REDIS).flushdb()
     pages.local.forget()  # the generation this process knew came from the other cache
+    yield
+    server.flushdb()
+
+
+def test_with_the_session_in_redis_a_warm_visit_runs_no_query(guide, redis_sessions, django_assert_num_queries):
     visitor = Client()
     visitor.post("/cart/add/", {"product": guide.products.get().pk, "quantity": 1})
     visitor.get("/cart/")
@@ -348,7 +356,6 @@ def test_with_the_session_in_redis_a_warm_visit_runs_no_query(guide, settings, d
     with django_assert_num_queries(0):
         response = visitor.get(guide.get_absolute_url())
     assert (response["X-Page-Cache"], badge(response)) == ("hit, own mini cart", "1 item in")
-    redis.Redis.from_url(MINI_CART_REDIS).flushdb()
 
 
 def test_on_the_database_session_store_a_warm_visit_runs_one_query(shopper, guide, django_assert_num_queries):
@@ -389,15 +396,20 @@ def test_a_price_change_reaches_the_kept_mini_cart(shopper, guide, product):
     product.price = Decimal("20.00")
     product.save()
     response = spliced(shopper, url)
-    assertContains(response, "$40.00")
+    assertContains(response, "$40.00")  # their line, in the mini cart
+    assertContains(response, '<p class="price"><strong>$20.00</strong></p>', html=True)  # the product card
     assertNotContains(response, "$37.00")
+    assertNotContains(response, "$18.50")
 
 
-def test_a_restart_with_another_free_shipping_threshold_shows_it_in_the_kept_mini_cart(shopper, guide, settings):
+def test_new_settings_that_pages_show_start_fresh_pages_and_mini_carts(shopper, guide, settings):
     url = guide.get_absolute_url()
     assertContains(spliced(shopper, url), "Add $13.00 more for free shipping.")
-    settings.FREE_SHIPPING_FROM = Decimal("100.00")
-    assertContains(spliced(shopper, url), "Add $63.00 more for free shipping.")
+    settings.FREE_SHIPPING_FROM = Decimal("100.00")  # shown in the mini cart
+    settings.SITE_NAME = "Steady Strength Shop"  # shown around it
+    response = spliced(shopper, url)
+    assertContains(response, "Add $63.00 more for free shipping.")
+    assertContains(response, '<a class="site-name" href="/">Steady Strength Shop</a>', html=True)
 
 
 def test_an_order_placed_and_a_line_deleted_in_the_admin_empty_the_kept_mini_cart(guide, admin_client):

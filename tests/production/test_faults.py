@@ -10,6 +10,7 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
+from fatigue_site import pages
 from tests.factories import make_article, make_product
 from tests.html import badge
 from tests.production.servers import use_redis
@@ -134,6 +135,15 @@ def test_a_database_outage_shows_the_plain_503_page(client, db):
     assert response["Retry-After"] == "30"
     assert b"We'll be back in a moment" in response.content
     assert b"5432" not in response.content and b"Traceback" not in response.content
+
+
+def test_the_first_cache_call_after_a_lost_write_starts_a_new_generation(live_redis, db):
+    before = pages.generation()
+    caches["default"].unavailable_until = time.monotonic() + 60
+    caches["default"].set("cart:version:some-cart", "new")  # lost: Redis is away
+    caches["default"].unavailable_until = 0.0
+    caches["default"].get("anything")  # any call, in any request, once Redis answers
+    assert pages.generation() not in {None, before}  # so every process drops what that write would have
 
 
 def test_a_cart_change_made_while_redis_was_away_shows_once_it_is_back(client, live_redis, product, settings):
