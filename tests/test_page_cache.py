@@ -113,6 +113,14 @@ def test_cached_bytes_hold_nothing_of_either_visitor(guide, product, django_user
     assert hit["X-Page-Cache"] == "hit"
     assert not hit.cookies
 
+    # The with-cart visitor's later visits were served from it; this process's split copy of the page
+    # (its two sides around the mini cart) holds nothing of theirs either.
+    assert with_cart.get(guide.get_absolute_url())["X-Page-Cache"] == "hit, own mini cart"
+    split = pages.local.get(pages.page_key("testserver", guide.get_absolute_url(), "split"), pages.generation())[1]
+    sides = (split.head + split.tail).decode()
+    assert "Magnesium glycinate capsules</a> <span" not in sides and "2 items in" not in sides
+    assert with_cart.session.session_key not in sides and Cart(with_cart.session).key not in sides
+
 
 def test_next_visitor_sees_a_new_price(guide, product):
     assertContains(Client().get(guide.get_absolute_url()), "$18.50")
