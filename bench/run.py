@@ -34,6 +34,7 @@ GUIDE = "/guides/deep-muscle-fatigue/"
 ADD_CARTS = 150
 SPLICED = "Guide for the visitor with the 5-line cart, the shared page with their mini cart, whole request"
 RENDERED = "The same guide rendered for them (a message waiting), whole request"
+MINI_CART_RENDER = "Rendering the mini cart alone (lines already loaded)"
 RESULTS = ROOT / "bench" / "results.md"
 WORK = Path(tempfile.mkdtemp(prefix="bench-"))
 
@@ -291,7 +292,7 @@ def costs(cart_cookie: str) -> list[tuple[str, float]]:
         ("One query: the cart's 5 lines with their products (ORM)", lambda: Cart(session).lines),
         ("One query: the guide with its category and people (ORM)", lambda: guide.get(slug=GUIDE.split("/")[2])),
         (
-            "Rendering the mini cart alone (lines already loaded)",
+            MINI_CART_RENDER,
             lambda: render_to_string("cart/includes/mini_cart.html", {"cart": cart, "next": GUIDE}),
         ),
         ("Cache round trip: one Redis GET of the session", lambda: SessionStore(cart_cookie).load()),
@@ -446,7 +447,7 @@ def write(measured, add_body, weight, breakdown, scores, scaling, miss_queries, 
         "The add to cart cannot be served from a cache: it looks the product up, writes the line and reads the "
         f"cart's lines back to render the mini cart's parts; each ORM query alone costs {min(query_costs):.1f} to "
         f"{max(query_costs):.1f} floor requests here and the mini cart's render "
-        f"{costs_of['Rendering the mini cart alone (lines already loaded)']:.1f}. What 0.5x would take: no ORM and "
+        f"{costs_of[MINI_CART_RENDER]:.1f}. What 0.5x would take: no ORM and "
         "no template on that path (prepared SQL and HTML built in Python, a second copy of the Cart class's logic "
         "and of the mini cart's template), or an answer without the lines (the count alone), which would leave the "
         "open mini cart out of date. We chose neither; its query budget, asserted in the tests, guards it.",

@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from cart.models import CartLine, Product
@@ -36,13 +36,9 @@ def version(key: str) -> str | None:
 
 
 def lines_changed(key: str | None) -> None:
-    """Move the cart's version: now, and again when the current transaction commits, so that a mini cart
-    rendered from the lines as they were before the commit is never kept under the new version."""
-    if key is None:
-        return
-    pages.renew(version_key(key), settings.PAGE_CACHE_SECONDS)
-    if connection.in_atomic_block:
-        transaction.on_commit(lambda: pages.renew(version_key(key), settings.PAGE_CACHE_SECONDS))
+    """Move the cart's version, now and when the transaction commits (kept mini carts, cart/mini_cart.py)."""
+    if key is not None:
+        pages.now_and_on_commit(lambda: pages.renew(version_key(key), settings.PAGE_CACHE_SECONDS))
 
 
 class CartError(Exception):

@@ -1,5 +1,6 @@
 """A visitor's own mini cart for a shared page, so that a visitor with a cart gets the guides and the
-shop from the page cache too (fatigue_site/pages.py puts it between the page's two markers).
+shop from the page cache too (fatigue_site/pages.py puts it between the page's two markers,
+MINI_CART_START and MINI_CART_END).
 
 It is rendered by the same template as on a page rendered for the visitor, and kept in the cache
 under the cart's key: a secret that only the visitor's session leads to (a hash of their session
@@ -20,7 +21,6 @@ from cart.cart import SESSION_KEY, UNDO_KEY, Cart, version, version_key
 from fatigue_site import pages
 from orders.views import ORDERS_KEY, TOKEN_KEY
 
-START, END = b"<!--mini-cart-->", b"<!--/mini-cart-->"  # around the mini cart in includes/header.html
 # What a session may hold for its visitor to be served this way: the cart's keys, and checkout's
 # (its one-time token, the orders this session may see), which no shared page shows. Any other key
 # (a login, a message that did not fit in its cookie, anything added later) is rendered for.

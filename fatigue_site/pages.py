@@ -1,10 +1,12 @@
 """The shared page cache: pages that are the same for every visitor without a session.
 
 A visitor who sends no session cookie (no cart, no message waiting, not logged in) gets the
-guides and the shop's pages from the cache: no SQL query, no template. Everyone else gets the
-page rendered for them. A stored page holds nothing of one visitor: it is stored only when the
-response sets no cookie (so no session, no CSRF token) and is not marked private, and the cart's
-forms carry no token (fatigue_site/crossorigin.py protects them instead).
+guides and the shop's pages from the cache: no SQL query, no template. A visitor whose session
+holds only a cart gets the same stored page with their own mini cart put between its two markers
+(cart/mini_cart.py); everyone else gets the page rendered for them. A stored page holds nothing of
+one visitor: it is stored only when the response sets no cookie (so no session, no CSRF token) and
+is not marked private, and the cart's forms carry no token (fatigue_site/crossorigin.py protects
+them instead).
 
 Any change to what these pages show (a guide, FAQ, category, author, product, price, stock) moves
 the cache's generation (now, and again when its transaction commits), and every page is rendered
@@ -29,7 +31,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core import checks
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
@@ -41,6 +43,7 @@ GENERATION_KEY = "pages:generation"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
 LOCAL_PAGES = 200  # pages each process keeps a copy of, the most recently served
+MINI_CART_START, MINI_CART_END = b"<!--mini-cart-->", b"<!--/mini-cart-->"  # in templates/includes/header.html
 
 
 def token(key: str, timeout: int | None = None) -> str | None:
@@ -58,6 +61,15 @@ def renew(key: str, timeout: int | None = None) -> str:
     value = uuid.uuid4().hex
     cache.set(key, value, timeout=timeout)
     return value
+
+
+def now_and_on_commit(move) -> None:
+    """Call `move` (a version's renewal) now, and again when the current transaction commits: what
+    another process renders from the data as it was before the commit is kept under the version in
+    between, never under the one that follows the commit."""
+    move()
+    if connection.in_atomic_block:
+        transaction.on_commit(move)
 
 
 def generation() -> str | None:
@@ -115,10 +127,8 @@ after_lost_writes.append(_new_generation)  # a lost write may have been an inval
 
 
 def content_changed(**kwargs) -> None:
-    """Start a new generation now, and again when the current transaction commits: a page another
-    process renders from the data as it was before the commit is not kept. (A signal receiver.)"""
-    _new_generation()
-    transaction.on_commit(_new_generation)
+    """Start a new generation, now and when the transaction commits. (A signal receiver.)"""
+    now_and_on_commit(_new_generation)
 
 
 def watch(*models) -> None:
@@ -240,12 +250,12 @@ class SplitPage:
     head_crc: int
 
     @classmethod
-    def of(cls, page, start: bytes, end: bytes) -> "SplitPage | None":
+    def of(cls, page) -> "SplitPage | None":
         body = gzip.decompress(page.content) if page.get("Content-Encoding") == "gzip" else page.content
-        if body.count(start) != 1 or body.count(end) != 1:
+        if body.count(MINI_CART_START) != 1 or body.count(MINI_CART_END) != 1:
             return None
-        before, _, rest = body.partition(start)
-        _, _, after = rest.partition(end)
+        before, start, rest = body.partition(MINI_CART_START)
+        _, end, after = rest.partition(MINI_CART_END)
         dropped = {"Content-Length", "Content-Encoding", "X-Page-Cache"}
         headers = tuple((name, value) for name, value in page.items() if name not in dropped)
         head, tail = before + start, end + after
@@ -263,13 +273,11 @@ class SplitPage:
 def _split_page(host: str, path: str, current: str) -> SplitPage | None:
     """The shared page at `path` cut around its mini cart: this process's copy, else made from the
     stored page (either encoding) and kept as long as that page."""
-    from cart import mini_cart  # (an app's module: imported once the apps are loaded)
-
     key = page_key(host, path, "split")
     if kept := local.get(key, current):
         return kept[1]
     stored = _cached(page_key(host, path, "gzip"), current) or _cached(page_key(host, path, "identity"), current)
-    if stored is None or (split := SplitPage.of(stored[1], mini_cart.START, mini_cart.END)) is None:
+    if stored is None or (split := SplitPage.of(stored[1])) is None:
         return None
     local.put(key, current, stored[0], split)
     return split
@@ -278,7 +286,7 @@ def _split_page(host: str, path: str, current: str) -> SplitPage | None:
 def _with_mini_cart(request, current: str, encoding: str):
     """The shared page with the visitor's own mini cart in place of the empty one, or None when the
     page must be rendered for them (not cached yet, or a session that holds more than a cart)."""
-    from cart import mini_cart
+    from cart import mini_cart  # (an app's module: imported once the apps are loaded)
 
     host, path = request.get_host(), request.get_full_path()
     if (split := _split_page(host, path, current)) is None:

@@ -410,6 +410,14 @@ def test_a_price_change_reaches_the_kept_mini_cart(shopper, guide, product):
     assertNotContains(response, "$18.50")
 
 
+@pytest.mark.parametrize("url", SHARED_PAGES)
+def test_the_lists_and_product_pages_take_the_mini_cart_too(shopper, product, url, settings):
+    for page in (url, product.get_absolute_url()):
+        response = spliced(shopper, page)
+        assert badge(response) == "2 items in"
+        assert response.content == rendered_for(shopper, page, settings)  # "next" included: the page's own path
+
+
 def test_new_settings_that_pages_show_start_fresh_pages_and_mini_carts(shopper, guide, settings):
     url = guide.get_absolute_url()
     assertContains(spliced(shopper, url), "Add $13.00 more for free shipping.")
