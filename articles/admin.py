@@ -102,7 +102,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return article.get_absolute_url() if article.is_live else None
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        if obj is not None and obj.status == Article.Status.PUBLISHED and not request.user.is_superuser:
+        # Editors delete drafts that never went out; a guide readers may have seen is unpublished
+        # instead (it stays, with its history), and only a superuser can delete it.
+        if obj is not None and not request.user.is_superuser and obj.has_been_published():
             return False
         return super().has_delete_permission(request, obj)
 

@@ -139,6 +139,10 @@ class Article(models.Model):
         links = self.product_links.filter(product__is_active=True).select_related("product")
         return [link.product for link in links]
 
+    def has_been_published(self) -> bool:
+        """True if the guide is published or ever was (its history says so): readers may have linked to it."""
+        return self.status == self.Status.PUBLISHED or self.history.filter(status=self.Status.PUBLISHED).exists()
+
     @property
     def reading_time(self) -> int:
         """Minutes to read the body at an unhurried pace."""

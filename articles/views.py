@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -92,9 +93,10 @@ class ArticleDetailView(DetailView):
         )
 
 
-@method_decorator(staff_member_required, name="dispatch")
+@method_decorator(staff_member_required, name="dispatch")  # outermost: visitors go to the admin login
+@method_decorator(permission_required("articles.change_article", raise_exception=True), name="dispatch")
 class ArticlePreviewView(ArticleDetailView):
-    """Staff see a draft or scheduled guide exactly as visitors will."""
+    """Staff who edit guides see a draft or scheduled guide exactly as visitors will; other staff get a 403."""
 
     preview = True
     shared_page = False

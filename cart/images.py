@@ -8,27 +8,36 @@ from pathlib import PurePosixPath
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 MAX_STORED_SIDE = 1600
 RENDITION_WIDTHS = (320, 640, 960)
 FORMAT, EXTENSION = "WEBP", ".webp"
+# The formats we accept, and the only ones Pillow is asked to open: TIFF, ICO, EPS (handed to
+# Ghostscript where it is installed) and the rest never reach a decoder.
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
+NOT_AN_IMAGE = "Upload a real image (JPEG, PNG or WebP)."
 
 
 def validate_image(file) -> None:
-    """Refuse anything that is not a real, reasonably sized image."""
+    """Refuse anything that is not a real, whole, reasonably sized JPEG, PNG or WebP image. A file
+    already stored (a form saved without a new upload) was checked when it came and is left alone."""
+    if getattr(file, "_committed", False):
+        return
     if file.size > MAX_UPLOAD_BYTES:
         raise ValidationError(f"The image is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; upload a smaller one.")
     try:
         file.seek(0)
-        with Image.open(file) as image:
+        with Image.open(file, formats=ACCEPTED_FORMATS) as image:
             if image.width * image.height > MAX_PIXELS:
                 raise ValidationError("The image has too many pixels; upload one under 40 megapixels.")
-            image.verify()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
-        raise ValidationError("Upload a real image (JPEG, PNG or WebP).") from None
+            image.load()  # decode it all: a truncated or corrupt file fails here, not when it is stored
+    except ValidationError:
+        raise
+    except Exception:  # Pillow reports a bad file with many kinds of error (OSError, SyntaxError, struct.error...)
+        raise ValidationError(NOT_AN_IMAGE) from None
     finally:
         file.seek(0)
 
@@ -47,7 +56,7 @@ def is_new_upload(field_file) -> bool:
 def normalise(file) -> ContentFile:
     """Re-encode an upload as WebP no larger than MAX_STORED_SIDE, upright, without metadata."""
     file.seek(0)
-    with Image.open(file) as original:
+    with Image.open(file, formats=ACCEPTED_FORMATS) as original:
         image = ImageOps.exif_transpose(original).convert("RGB")
     image.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE))
     stem = PurePosixPath(file.name).stem or "image"
@@ -56,7 +65,7 @@ def normalise(file) -> ContentFile:
 
 def make_renditions(name: str) -> list[dict]:
     """Write narrower copies of the stored image `name`; return [{"width", "height", "name"}], widest last."""
-    with default_storage.open(name) as stored, Image.open(stored) as source:
+    with default_storage.open(name) as stored, Image.open(stored, formats=[FORMAT]) as source:
         source.load()
     path = PurePosixPath(name)
     renditions = []

@@ -1,9 +1,9 @@
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
 from cart.cart import Cart, CartError, get_cart
@@ -40,17 +40,17 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
     return render(request, "cart/detail.html", {"notices": cart.notices})
 
 
-@require_GET
+@require_safe
 def mini_cart(request: HttpRequest) -> HttpResponse:
     """The mini cart's parts alone, for a tab or a restored page that must catch up."""
     return render(request, "cart/includes/updated.html", {"on_cart_page": False})
 
 
 def _back(request: HttpRequest) -> str:
+    """The page the visitor came from: a path on this site, else the cart (never a URL name or another site)."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return reverse("cart:detail")
+    same_site = url_has_allowed_host_and_scheme(target, allowed_hosts=None, require_https=request.is_secure())
+    return target if same_site and target.startswith("/") else reverse("cart:detail")
 
 
 def _done(request: HttpRequest, text: str, *, status: int = 200) -> HttpResponse:
@@ -62,7 +62,7 @@ def _done(request: HttpRequest, text: str, *, status: int = 200) -> HttpResponse
     if status >= 400:
         return render(request, "cart/rejected.html", {"error": text, "back": _back(request)}, status=status)
     messages.success(request, text)
-    return redirect(_back(request))
+    return HttpResponseRedirect(_back(request))
 
 
 def _product_action(request: HttpRequest, form_class, action) -> HttpResponse:

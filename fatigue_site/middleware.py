@@ -1,4 +1,5 @@
-"""The project's middleware: a request size limit, and sessions that the page cache can hand on."""
+"""The project's middleware: a request size limit, no NUL characters, and sessions that the page cache
+can hand on."""
 
 from django.conf import settings
 from django.contrib.sessions import middleware as sessions
@@ -20,6 +21,22 @@ def request_size_limit(get_response):
         return get_response(request)
 
     return middleware
+
+
+def refuse_nul(get_response):
+    """Refuse a NUL character in the path, the query string or a form field: no text on this site has
+    one, and PostgreSQL cannot store or compare one (a query with it fails as a server error)."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            return HttpResponse("Bad request: a NUL character is not allowed.", status=400, content_type="text/plain")
+        return get_response(request)
+
+    return middleware
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())
 
 
 class SessionMiddleware(sessions.SessionMiddleware):

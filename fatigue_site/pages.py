@@ -34,6 +34,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 
@@ -41,7 +42,7 @@ from fatigue_site.cache import after_lost_writes
 
 GENERATION_KEY = "pages:generation"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
+PAGE_QUERY = re.compile(r"page=[1-9][0-9]{0,3}")
 LOCAL_PAGES = 200  # pages each process keeps a copy of, the most recently served
 MINI_CART_START, MINI_CART_END = b"<!--mini-cart-->", b"<!--/mini-cart-->"  # in templates/includes/header.html
 
@@ -144,8 +145,16 @@ def watch(*models) -> None:
             m2m_changed.connect(content_changed, sender=field.remote_field.through, dispatch_uid=f"pages-m2m-{field}")
 
 
-def page_key(host: str, path: str, encoding: str) -> str:
-    return f"page:v2:{release()}:{encoding}:{host}:{path}"
+def page_key(path: str, encoding: str) -> str:
+    """Where the shared page at `path` (a canonical path, see _shared_path) is stored."""
+    return f"page:v3:{release()}:{encoding}:{path}"
+
+
+def canonical_host() -> str:
+    """The one host name shared pages are served for: SITE_HOST, else the first plain ALLOWED_HOSTS entry."""
+    return settings.SITE_HOST or next(
+        (host for host in settings.ALLOWED_HOSTS if host not in {"*", ""} and not host.startswith(".")), ""
+    )
 
 
 def release() -> str:
@@ -194,17 +203,18 @@ def _shared_view_at(path: str, urlconf: str):
     return view if getattr(view, "shared_page", False) else None
 
 
-def _shared_view(request):
-    """The shared view this request is for, or None. Only a list's `?page=N` may come with it, so
-    junk query strings (and `?page=01`) are rendered, not stored, and cannot fill the cache."""
+def _shared_path(request) -> str | None:
+    """The path under which this request's page is shared, or None when it is not a shared page.
+
+    Only one spelling of each page is shared: the canonical host (any port), the path, and for a list
+    nothing or exactly `?page=N`. Anything else (`?&`, `?page=1&`, `?page=%31`, `?page=01`, another
+    host name) is rendered and not stored, so junk URLs cannot fill the cache."""
     view = _shared_view_at(request.path_info, settings.ROOT_URLCONF)
-    if view is None:
+    if view is None or split_domain_port(request.get_host())[0] != canonical_host():
         return None
-    if not request.GET:
-        return view
-    params = list(request.GET.lists())
-    if getattr(view, "paginate_by", None) and len(params) == 1 and params[0][0] == "page" and len(params[0][1]) == 1:
-        return view if PAGE_NUMBER.fullmatch(params[0][1][0]) else None
+    query = request.META.get("QUERY_STRING", "")
+    if query == "" or (getattr(view, "paginate_by", None) and PAGE_QUERY.fullmatch(query)):
+        return request.get_full_path()
     return None
 
 
@@ -270,26 +280,25 @@ class SplitPage:
         return GZIP_HEADER + deflated + struct.pack("<II", checksum, size & 0xFFFFFFFF)
 
 
-def _split_page(host: str, path: str, current: str) -> SplitPage | None:
+def _split_page(path: str, current: str) -> SplitPage | None:
     """The shared page at `path` cut around its mini cart: this process's copy, else made from the
     stored page (either encoding) and kept as long as that page."""
-    key = page_key(host, path, "split")
+    key = page_key(path, "split")
     if kept := local.get(key, current):
         return kept[1]
-    stored = _cached(page_key(host, path, "gzip"), current) or _cached(page_key(host, path, "identity"), current)
+    stored = _cached(page_key(path, "gzip"), current) or _cached(page_key(path, "identity"), current)
     if stored is None or (split := SplitPage.of(stored[1])) is None:
         return None
     local.put(key, current, stored[0], split)
     return split
 
 
-def _with_mini_cart(request, current: str, encoding: str):
+def _with_mini_cart(request, path: str, current: str, encoding: str):
     """The shared page with the visitor's own mini cart in place of the empty one, or None when the
     page must be rendered for them (not cached yet, or a session that holds more than a cart)."""
     from cart import mini_cart  # (an app's module: imported once the apps are loaded)
 
-    host, path = request.get_host(), request.get_full_path()
-    if (split := _split_page(host, path, current)) is None:
+    if (split := _split_page(path, current)) is None:
         return None
     session = mini_cart.session_of(request)
     fragment = mini_cart.for_session(session, path, current)
@@ -332,14 +341,14 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         store_as = None
-        shared = settings.PAGE_CACHE_SECONDS > 0 and _is_page_visit(request) and _shared_view(request)
-        if shared and (current := local.current_generation()):
+        path = settings.PAGE_CACHE_SECONDS > 0 and _is_page_visit(request) and _shared_path(request)
+        if path and (current := local.current_generation()):
             encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "identity"
             if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
-                if (response := _with_mini_cart(request, current, encoding)) is not None:
+                if (response := _with_mini_cart(request, path, current, encoding)) is not None:
                     return response
             else:
-                key = page_key(request.get_host(), request.get_full_path(), encoding)
+                key = page_key(path, encoding)
                 if stored := _cached(key, current):
                     response = stored[1]
                     response["X-Page-Cache"] = "hit"

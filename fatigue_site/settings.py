@@ -33,10 +33,13 @@ DEBUG = env_bool("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY") or ("django-insecure-development-only-key" if DEBUG else "")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+# The site's one host name (no port): shared pages are cached for it alone. Empty: the first plain
+# ALLOWED_HOSTS entry (fatigue_site/pages.py, canonical_host()).
+SITE_HOST = os.environ.get("SITE_HOST", "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "fatigue_site.admin.AdminConfig",  # Django's admin on the project's AdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",  # pages only: whitenoise serves static files precompressed
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "fatigue_site.middleware.request_size_limit",
+    "fatigue_site.middleware.refuse_nul",
     "fatigue_site.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,10 +84,17 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Admin logins: after 5 failures for one account, or from one address, wait 15 minutes.
+# How many proxies in front of the site append to X-Forwarded-For (a load balancer: 1). The client's
+# address is read from that header only this far (fatigue_site/clients.py); 0 reads REMOTE_ADDR.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+
+# Admin logins: after 5 failures for one username from one address, that pair waits 15 minutes.
+# Keyed on the pair, so nobody's failures lock out other staff (behind a balancer they would share
+# an address) or the real user, who signs in from elsewhere.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "fatigue_site.clients.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
@@ -263,3 +274,13 @@ MAILERS = {
 }
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 ORDER_EMAIL_ATTEMPTS = 3
+
+# Checkout limits (orders/limits.py): orders placed per window from one browser session, one email
+# address and one client address (fatigue_site/clients.py: behind a load balancer set TRUSTED_PROXIES,
+# or every visitor shares its address). 0 turns a limit off.
+ORDER_LIMIT_WINDOW_SECONDS = int(os.environ.get("ORDER_LIMIT_WINDOW_SECONDS", "3600"))
+ORDER_LIMIT_PER_SESSION = int(os.environ.get("ORDER_LIMIT_PER_SESSION", "3"))
+ORDER_LIMIT_PER_EMAIL = int(os.environ.get("ORDER_LIMIT_PER_EMAIL", "3"))
+ORDER_LIMIT_PER_ADDRESS = int(os.environ.get("ORDER_LIMIT_PER_ADDRESS", "10"))
+# How long the confirmation page shows the customer's name, address and email after the order is placed.
+ORDER_DETAILS_SECONDS = int(os.environ.get("ORDER_DETAILS_SECONDS", "3600"))

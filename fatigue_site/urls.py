@@ -8,9 +8,6 @@ from fatigue_site.views import bench_floor, healthz
 
 handler500 = "fatigue_site.views.server_error"
 
-admin.site.site_header = f"{settings.SITE_NAME} admin"
-admin.site.site_title = admin.site.site_header
-
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("guides/", include("articles.urls")),

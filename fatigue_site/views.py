@@ -3,18 +3,18 @@
 import sys
 
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from redis.exceptions import RedisError
 
 HEALTH_KEY = "healthz"
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database and the cache answer; 503 naming each part that does not."""
     failed = []
@@ -37,8 +37,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """A plain page with no details: 503 while the database is unreachable, 500 for anything else."""
-    if isinstance(sys.exc_info()[1], DatabaseError):
+    """A plain page with no details: 503 while the database is unreachable (a lost or refused
+    connection, a timeout), 500 for anything else, a failing query included: that is a bug, and
+    monitoring must not read it as an outage."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": "30"})
     return HttpResponse(render_to_string("500.html"), status=500)
 

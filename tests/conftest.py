@@ -40,13 +40,6 @@ def context(context):
 
 
 @pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def session(client):
     """The test client's session, saved so that it has a key, as a browser's would after its first visit."""
     store = client.session

@@ -34,3 +34,30 @@ def text(node: Element | str | bytes) -> str:
 def badge(response) -> str:
     """The mini cart's count as a reader hears it, e.g. "2 items in"."""
     return text(find_all(parse(response.content), "span", id="mini-cart-count")[0])
+
+
+def form_values(response, **attributes: str) -> dict[str, list[str]]:
+    """What a browser would submit from the first form with these attributes (e.g. id="product_form")
+    left as it is: inputs, checked boxes, selected options, textareas; no file is chosen."""
+    forms = find_all(parse(response.content), "form", **attributes)
+    values: dict[str, list[str]] = {}
+    for form in forms:
+        for node in find_all(form, "input") + find_all(form, "select") + find_all(form, "textarea"):
+            field = dict(node.attributes)
+            name, kind = field.get("name"), field.get("type", "text")
+            if not name or kind in {"submit", "button", "image", "file", "reset"}:
+                continue
+            if kind in {"checkbox", "radio"} and "checked" not in field:
+                continue
+            if node.name == "select":
+                options = find_all(node, "option")
+                chosen = [o for o in options if "selected" in dict(o.attributes)] or options[:1]
+                picked = [dict(o.attributes).get("value", text(o)) for o in chosen]
+            elif node.name == "textarea":
+                picked = ["".join(str(child) for child in node.children)]
+            else:
+                picked = [field.get("value") or ""]
+            values.setdefault(name, []).extend(picked)
+        if values:
+            break
+    return values

@@ -42,7 +42,7 @@ def guide(product):
 
 def cached_page(url: str):
     """What the cache holds for `url`, as a visitor without a session would get it."""
-    stored = pages._stored(pages.page_key("testserver", url, "identity"), pages.generation())
+    stored = pages._stored(pages.page_key(url, "identity"), pages.generation())
     return stored[1] if stored else None
 
 
@@ -116,7 +116,7 @@ def test_cached_bytes_hold_nothing_of_either_visitor(guide, product, django_user
     # The with-cart visitor's later visits were served from it; this process's split copy of the page
     # (its two sides around the mini cart) holds nothing of theirs either.
     assert with_cart.get(guide.get_absolute_url())["X-Page-Cache"] == "hit, own mini cart"
-    split = pages.local.get(pages.page_key("testserver", guide.get_absolute_url(), "split"), pages.generation())[1]
+    split = pages.local.get(pages.page_key(guide.get_absolute_url(), "split"), pages.generation())[1]
     sides = (split.head + split.tail).decode()
     assert "Magnesium glycinate capsules</a> <span" not in sides and "2 items in" not in sides
     assert with_cart.session.session_key not in sides and Cart(with_cart.session).key not in sides
@@ -209,7 +209,7 @@ def test_a_response_that_sets_a_cookie_or_is_private_is_never_stored(rf, monkeyp
         return response
 
     middleware = pages.PageCacheMiddleware(view)
-    monkeypatch.setattr(pages, "_shared_view", lambda request: view if request.path == "/somewhere/" else None)
+    monkeypatch.setattr(pages, "_shared_path", lambda request: request.path if request.path == "/somewhere/" else None)
     for _ in range(2):
         response = middleware(rf.get("/somewhere/"))
         assert "X-Page-Cache" not in response
@@ -260,7 +260,7 @@ def test_check_deploy_warns_when_the_page_cache_is_local_to_each_process(setting
 
 
 def test_an_entry_in_an_older_shape_is_a_miss_not_an_error(guide):
-    key = pages.page_key("testserver", guide.get_absolute_url(), "identity")
+    key = pages.page_key(guide.get_absolute_url(), "identity")
     cache.set(key, (pages.generation(), "an HttpResponse, as an earlier release stored it"))
     response = Client().get(guide.get_absolute_url())
     assert response.status_code == 200
@@ -352,6 +352,32 @@ def redis_sessions(settings):
     pages.local.forget()  # the generation this process knew came from the other cache
     yield
     server.flushdb()
+
+
+JUNK_QUERIES = ["?", "?&", "?&&&", "?page=1&", "?&page=1", "?page=%31", "?pag%65=1", "?PAGE=1", "?page=+1"]
+JUNK_HOSTS = ["testserver:1", "testserver:8080", "TESTSERVER", "testserver.", "other.example"]
+
+
+def test_junk_urls_and_host_variants_store_no_page(guide, redis_sessions, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    server = redis.Redis.from_url(MINI_CART_REDIS)
+    for url in ["/", "/guides/", "/shop/", guide.get_absolute_url()]:
+        Client().get(url)  # the real pages, stored once
+    stored = sorted(server.keys("*page:v3:*"))
+    assert len(stored) == 4
+
+    for url in ["/", "/guides/", "/shop/", guide.get_absolute_url()]:
+        for query in JUNK_QUERIES:
+            assert Client().get(url + query).status_code == 200
+        for host in JUNK_HOSTS:
+            assert Client().get(url, headers={"Host": host}).status_code == 200
+
+    assert sorted(server.keys("*page:v3:*")) == stored
+
+
+def test_any_port_of_the_sites_host_is_served_the_one_stored_page(guide):
+    Client().get(guide.get_absolute_url())
+    assert Client().get(guide.get_absolute_url(), headers={"Host": "testserver:8443"})["X-Page-Cache"] == "hit"
 
 
 def test_with_the_session_in_redis_a_warm_visit_runs_no_query(guide, redis_sessions, django_assert_num_queries):

@@ -106,26 +106,74 @@ def test_editors_may_delete_drafts_but_not_published_guides(login_as):
     assert editor.get(f"/admin/articles/article/{published.pk}/delete/").status_code == 403
 
 
-def test_admin_login_locks_out_after_five_failures_for_an_account(client, django_user_model):
-    django_user_model.objects.create_user("editor", password="right-password", is_staff=True)
-    statuses = [
-        client.post(
-            "/admin/login/", {"username": "editor", "password": f"guess-{attempt}"}, REMOTE_ADDR=f"10.0.0.{attempt}"
-        ).status_code
-        for attempt in range(5)
+def test_editors_cannot_delete_a_guide_that_was_once_published(login_as, django_user_model):
+    unpublished = make_article()
+    unpublished.status = "draft"
+    unpublished.save()
+    editor = login_as("Editors")
+    assert editor.get(f"/admin/articles/article/{unpublished.pk}/delete/").status_code == 403
+    editor.post(
+        "/admin/articles/article/", {"action": "delete_selected", "_selected_action": [unpublished.pk], "post": "yes"}
+    )
+    assert type(unpublished).objects.filter(pk=unpublished.pk).exists()
+    superuser = django_user_model.objects.create_superuser("root", password="pw")
+    editor.force_login(superuser)
+    assert editor.post(f"/admin/articles/article/{unpublished.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not type(unpublished).objects.filter(pk=unpublished.pk).exists()
+
+
+@pytest.mark.parametrize(("group", "status"), [("Editors", 200), ("Shop managers", 403), (None, 403)])
+def test_only_staff_who_edit_guides_can_preview_a_draft(login_as, group, status):
+    draft = make_article(status="draft", published_at=None)
+    assert login_as(group).get(f"/guides/{draft.slug}/preview/").status_code == status
+
+
+def bad_logins(client, username: str, count: int = 5, **headers) -> list[int]:
+    return [
+        client.post("/admin/login/", {"username": username, "password": f"guess-{n}"}, **headers).status_code
+        for n in range(count)
     ]
-    assert statuses == [200, 200, 200, 200, 429]  # the fifth failure locks the account
-    locked = client.post("/admin/login/", {"username": "editor", "password": "right-password"}, REMOTE_ADDR="10.0.1.1")
-    assert locked.status_code == 429
+
+
+def good_login(client, username: str, **headers) -> int:
+    return client.post("/admin/login/", {"username": username, "password": "right-password"}, **headers).status_code
+
+
+@pytest.fixture
+def staff(django_user_model):
+    for username in ("editor", "manager"):
+        django_user_model.objects.create_user(username, password="right-password", is_staff=True)
+
+
+def test_five_bad_logins_lock_out_that_username_from_that_address(client, staff):
+    assert bad_logins(client, "editor", REMOTE_ADDR="10.0.0.1") == [200, 200, 200, 200, 429]
+    locked = client.post("/admin/login/", {"username": "editor", "password": "right-password"}, REMOTE_ADDR="10.0.0.1")
     assertContains(locked, "Too many failed logins", status_code=429)
     assert "_auth_user_id" not in client.session
 
 
-def test_admin_login_locks_out_an_address_trying_many_accounts(client):
+def test_bad_logins_from_elsewhere_do_not_lock_out_the_real_user(client, staff):
     for attempt in range(5):
-        client.post("/admin/login/", {"username": f"user{attempt}", "password": "x"}, REMOTE_ADDR="10.9.9.9")
-    response = client.post("/admin/login/", {"username": "someone-else", "password": "x"}, REMOTE_ADDR="10.9.9.9")
-    assert response.status_code == 429
+        bad_logins(client, "editor", count=1, REMOTE_ADDR=f"10.0.0.{attempt}")
+    bad_logins(client, "editor", REMOTE_ADDR="10.0.9.9")  # and one address locked for good measure
+    assert good_login(client, "editor", REMOTE_ADDR="192.0.2.7") == 302
+
+
+def test_one_visitors_bad_logins_do_not_lock_out_other_staff_at_the_same_address(client, staff):
+    bad_logins(client, "editor", REMOTE_ADDR="10.0.0.1")
+    assert good_login(client, "manager", REMOTE_ADDR="10.0.0.1") == 302
+
+
+def test_behind_the_balancer_the_lockout_keys_on_the_visitors_own_address(client, staff, settings):
+    settings.TRUSTED_PROXIES = 1
+    balancer = {"REMOTE_ADDR": "10.1.1.1"}  # every request comes from the balancer
+    attacker = bad_logins(client, "editor", HTTP_X_FORWARDED_FOR="203.0.113.9", **balancer)
+    assert attacker == [200, 200, 200, 200, 429]
+    # The real user, through the same balancer, and an attacker who forges the header's first entry.
+    assert good_login(client, "editor", HTTP_X_FORWARDED_FOR="198.51.100.4", **balancer) == 302
+    client.logout()
+    forged = {"HTTP_X_FORWARDED_FOR": "198.51.100.4, 203.0.113.9", **balancer}
+    assert good_login(client, "editor", **forged) == 429  # the balancer appended the attacker's address
 
 
 def test_editors_cannot_bulk_delete_published_guides(login_as):

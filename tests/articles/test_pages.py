@@ -65,16 +65,18 @@ def test_future_article_is_404_for_visitors_until_its_time(client):
     assert client.get(scheduled.get_absolute_url()).status_code == 200
 
 
-def test_staff_preview_shows_a_draft_with_a_banner(staff_client):
+def test_staff_preview_shows_a_draft_with_a_banner(login_as):
+    editor = login_as("Editors")
     draft = make_article(title="Work in progress", status=Article.Status.DRAFT, published_at=None)
-    response = staff_client.get(f"/guides/{draft.slug}/preview/")
+    response = editor.get(f"/guides/{draft.slug}/preview/")
     assertContains(response, "<h1>Work in progress</h1>", html=True)
     assertContains(response, "Preview: draft. Visitors cannot see this guide yet.")
 
 
-def test_staff_preview_shows_a_scheduled_guide(staff_client):
+def test_staff_preview_shows_a_scheduled_guide(login_as):
+    editor = login_as("Editors")
     scheduled = make_article(published_at=timezone.now() + timedelta(days=2))
-    assertContains(staff_client.get(f"/guides/{scheduled.slug}/preview/"), "Preview: scheduled for")
+    assertContains(editor.get(f"/guides/{scheduled.slug}/preview/"), "Preview: scheduled for")
 
 
 def test_visitors_cannot_open_the_preview(client):
@@ -98,7 +100,7 @@ def test_guide_page_shows_authorship_review_reading_time_and_disclaimer(client):
 
 
 def test_guide_page_without_reviewer_says_so(client):
-    article = make_article()
+    article = make_article(reviewed_by=None)
     assertContains(client.get(article.get_absolute_url()), "Not yet medically reviewed")
 
 

@@ -4,10 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from pytest_django.asserts import assertContains
 
 from cart.images import validate_image
 from tests.factories import make_article, make_product
-from tests.html import find_all, parse
+from tests.html import find_all, form_values, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +90,57 @@ def test_a_guide_hero_image_that_is_not_an_image_is_refused():
     article.hero_image_alt = "A test image"
     with pytest.raises(ValidationError, match="Upload a real image"):
         article.full_clean()
+
+
+def encoded(format: str, name: str) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.effect_noise((256, 256), 64).convert("RGB").save(buffer, format)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def truncated_jpeg() -> SimpleUploadedFile:
+    """A JPEG whose header is whole but whose picture data stops half way."""
+    whole = encoded("JPEG", "photo.jpg").read()
+    return SimpleUploadedFile("cut.jpg", whole[: len(whole) // 2])
+
+
+@pytest.mark.parametrize(
+    "upload",
+    [
+        truncated_jpeg(),
+        SimpleUploadedFile("corrupt.jpg", encoded("JPEG", "x.jpg").read()[:2000] + b"\xff" * 3000),
+        encoded("TIFF", "photo.tif"),
+        encoded("ICO", "photo.ico"),
+        encoded("PCX", "photo.pcx"),
+        encoded("TGA", "photo.tga"),
+        SimpleUploadedFile("photo.eps", b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n"),
+    ],
+    ids=["truncated-jpeg", "corrupt-jpeg", "tiff", "ico", "pcx", "tga", "eps"],
+)
+def test_only_whole_jpeg_png_and_webp_images_are_accepted(upload):
+    with pytest.raises(ValidationError, match=r"Upload a real image \(JPEG, PNG or WebP\)"):
+        validate_image(upload)
+
+
+@pytest.mark.parametrize("format", ["JPEG", "PNG", "WEBP"])
+def test_each_accepted_format_passes(format):
+    validate_image(encoded(format, f"photo.{format.lower()}"))
+
+
+def test_a_stored_image_is_not_validated_again():
+    product = make_product(image=png(100, 100), image_alt="A test image")
+    product.refresh_from_db()
+    product.full_clean()  # what the admin does on a save without a new upload
+
+
+@pytest.mark.parametrize("path", ["/admin/cart/product/{pk}/change/", "/admin/articles/article/{pk}/change/"])
+def test_a_truncated_upload_in_the_admin_is_refused_with_a_message(admin_client, path):
+    product = make_product()
+    article = make_article()
+    target = product if "product" in path else article
+    field = "image" if target is product else "hero_image"
+    page = admin_client.get(path.format(pk=target.pk))
+    data = {**form_values(page, method="post", enctype="multipart/form-data"), field: truncated_jpeg()}
+    data[f"{field}_alt"] = "A test image"
+    response = admin_client.post(path.format(pk=target.pk), data)
+    assertContains(response, "Upload a real image (JPEG, PNG or WebP).", status_code=200)

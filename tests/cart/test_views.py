@@ -119,9 +119,20 @@ def test_actions_refuse_get(client, url):
     assert client.get(url).status_code == 405
 
 
-def test_redirect_back_stays_on_this_site(client, product):
-    response = client.post("/cart/add/", {"product": product.pk, "quantity": 1, "next": "https://evil.example/"})
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "foo", "0", ""])
+def test_redirect_back_goes_to_the_cart_unless_next_is_a_path_on_this_site(client, product, target):
+    response = client.post("/cart/add/", {"product": product.pk, "quantity": 1, "next": target})
     assertRedirects(response, "/cart/")
+    assert Cart(client.session).count == 1
+
+
+@pytest.mark.parametrize("url", ["/cart/update/", "/cart/remove/", "/cart/clear/", "/cart/undo/"])
+def test_every_action_with_a_next_that_is_no_path_redirects_to_the_cart(client, product, url):
+    client.post("/cart/add/", {"product": product.pk, "quantity": 1})
+    if url == "/cart/undo/":
+        client.post("/cart/clear/")
+    response = client.post(url, {"product": product.pk, "quantity": 2, "next": "foo"})
+    assert (response.status_code, response["Location"]) == (302, "/cart/")
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """The site's URLs plus views that fail, to see what a visitor and the logs get when a request errors."""
 
-from django.db import OperationalError
+from django.db import DataError, OperationalError
 from django.urls import path
 
 from fatigue_site.urls import urlpatterns as site_urlpatterns
@@ -17,4 +17,13 @@ def database_down(request):
     raise OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
 
 
-urlpatterns = [path("broken/", broken), path("database-down/", database_down), *site_urlpatterns]
+def bad_query(request):
+    raise DataError("A string literal cannot contain NUL (0x00) characters.")
+
+
+urlpatterns = [
+    path("broken/", broken),
+    path("database-down/", database_down),
+    path("bad-query/", bad_query),
+    *site_urlpatterns,
+]

@@ -137,6 +137,29 @@ def test_a_database_outage_shows_the_plain_503_page(client, db):
     assert b"5432" not in response.content and b"Traceback" not in response.content
 
 
+@pytest.mark.urls("tests.production.error_urls")
+def test_a_failing_query_is_a_500_not_an_outage(client, db):
+    client.raise_request_exception = False
+    response = client.get("/bad-query/")
+    assert response.status_code == 500
+    assert "Retry-After" not in response
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("get", "/orders/AB%00C-DEFG/", {}),
+        ("post", "/checkout/", {"token": "a\x00b"}),
+        ("get", "/admin/orders/order/", {"status": "\x00"}),
+        ("get", "/admin/orders/order/", {"q": "x\x00"}),
+        ("get", "/shop/", {"page\x00": "1"}),
+    ],
+)
+def test_a_nul_character_anywhere_in_a_request_is_a_400(admin_client, method, url, data):
+    response = getattr(admin_client, method)(url, data)
+    assert (response.status_code, response.content) == (400, b"Bad request: a NUL character is not allowed.")
+
+
 def test_the_first_cache_call_after_a_lost_write_starts_a_new_generation(live_redis, db):
     before = pages.generation()
     caches["default"].unavailable_until = time.monotonic() + 60
