@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 
 from cart.cart import SESSION_KEY, UNDO_KEY, Cart, version, version_key
 from fatigue_site import pages
-from orders.views import ORDERS_KEY, TOKEN_KEY
+from orders.session import ORDERS_KEY, TOKEN_KEY
 
 # What a session may hold for its visitor to be served this way: the cart's keys, and checkout's
 # (its one-time token, the orders this session may see), which no shared page shows. Any other key

@@ -46,7 +46,8 @@ class Order(models.Model):
     shipping = models.DecimalField(max_digits=10, decimal_places=2)
     total = models.DecimalField(max_digits=10, decimal_places=2)
     stock_restored = models.BooleanField(default=False, editable=False)
-    emails_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)  # the customer's email
+    emails_sent_at = models.DateTimeField(null=True, blank=True, editable=False)  # and the shop's: both sent
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

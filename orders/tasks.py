@@ -23,13 +23,17 @@ def send_order_emails(order_id: int, attempt: int = 1) -> None:
     context = {"order": order, "lines": list(order.lines.all()), "site_name": settings.SITE_NAME}
     context["payment_instructions"] = settings.PAYMENT_INSTRUCTIONS
     try:
+        if order.confirmation_sent_at is None:
+            EmailMessage(
+                subject=f"Your order {order.number} at {settings.SITE_NAME}",
+                body=render_to_string("orders/email/confirmation.txt", context),
+                to=[order.email],
+            ).send()
+            # Recorded at once, so that a retry for the shop's notice does not send the customer another.
+            Order.objects.filter(pk=order_id).update(confirmation_sent_at=timezone.now())
+        name = " ".join(order.name.split())  # one line, even for a name saved before the form checked it
         EmailMessage(
-            subject=f"Your order {order.number} at {settings.SITE_NAME}",
-            body=render_to_string("orders/email/confirmation.txt", context),
-            to=[order.email],
-        ).send()
-        EmailMessage(
-            subject=f"New order {order.number}: {format_money(order.total)} from {order.name}",
+            subject=f"New order {order.number}: {format_money(order.total)} from {name}",
             body=render_to_string("orders/email/shop_notification.txt", context),
             to=[settings.SHOP_EMAIL],
         ).send()

@@ -133,6 +133,39 @@ def test_bad_details_are_a_400_with_the_message_and_nothing_lost(filled_cart, ch
     assert Cart(filled_cart.session).count == 4
 
 
+ONE_LINE = "Write this on one line, without line breaks, tabs or other control characters."
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "Sam Placeholder\nBcc: victim@example.com"),
+        ("name", "Sam\rPlaceholder"),
+        ("name", "Sam\tPlaceholder"),
+        ("name", "Sam\x1bPlaceholder"),
+        ("name", "Sam\x85Placeholder"),  # NEXT LINE, a control character outside ASCII
+        ("name", "Sam\u2028Placeholder"),  # LINE SEPARATOR
+        ("phone", "0123\n456"),
+        ("address", "1 Demo Street\nSubject: hello"),
+        ("postcode", "AB1\t2CD"),
+        ("city", "Demo\x0bCity"),
+    ],
+)
+def test_one_line_fields_refuse_line_breaks_and_control_characters(filled_cart, checkout_form, field, value):
+    response = filled_cart.post("/checkout/", checkout_form(**{field: value}))
+    assertContains(response, ONE_LINE, status_code=400)
+    assert not Order.objects.exists()
+    assert Cart(filled_cart.session).count == 4
+
+
+def test_names_in_any_script_and_notes_on_several_lines_are_accepted(filled_cart, checkout_form):
+    name = "Zoë O’Brien-Łukasik 王小明 क्\u200dष"  # a zero-width joiner: a format character, not a control
+    response = filled_cart.post("/checkout/", checkout_form(name=name, notes="Ring twice.\r\nLeave at the door."))
+    assert response.status_code == 302
+    assert Order.objects.get().name == name
+    assert Order.objects.get().notes == "Ring twice.\r\nLeave at the door."
+
+
 def test_tampered_order_summary_is_refused(filled_cart, checkout_form):
     response = filled_cart.post("/checkout/", checkout_form(expected_total="0.01"))
     assertContains(response, "does not match your cart", status_code=400)

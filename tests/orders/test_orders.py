@@ -4,8 +4,10 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.db import connection
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
@@ -13,6 +15,7 @@ from pytest_django.asserts import assertContains
 
 from cart.cart import Cart
 from cart.models import Product
+from orders import tasks
 from orders.models import Order
 from tests.factories import CUSTOMER, make_product, place_order_through_checkout
 
@@ -25,6 +28,15 @@ class FailingMailer:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("mail server down")
+
+
+class ShopMailboxDown(locmem.EmailBackend):
+    """A mail server that takes mail for customers and refuses the shop's own address."""
+
+    def send_messages(self, messages):
+        if any(settings.SHOP_EMAIL in message.to for message in messages):
+            raise ConnectionRefusedError("shop mailbox down")
+        return super().send_messages(messages)
 
 
 def status_form(order: Order, status: str) -> dict:
@@ -147,6 +159,35 @@ def test_failing_mail_server_keeps_the_order_retries_and_shows_the_failure(fille
     assertContains(unsent, order.number)
     assertContains(unsent, 'alt="False"')  # the "Emails sent" column
     assertContains(manager.get("/admin/django_tasks_database/dbtaskresult/?status__exact=FAILED"), "send_order_emails")
+
+
+@pytest.mark.django_db
+def test_a_failing_shop_notice_is_retried_without_sending_the_customer_a_second_confirmation(filled_cart, settings):
+    settings.MAILERS = {"default": {"BACKEND": "tests.orders.test_orders.ShopMailboxDown"}}
+    order = place_order_through_checkout(filled_cart)
+    for attempt in [1, 2]:
+        with pytest.raises(ConnectionRefusedError):
+            tasks.send_order_emails.call(order.pk, attempt)
+    assert [m.to for m in mail.outbox] == [["sam@example.com"]]
+    order.refresh_from_db()
+    assert order.confirmation_sent_at is not None
+    assert order.emails_sent_at is None
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    tasks.send_order_emails.call(order.pk, 3)
+    assert [m.to for m in mail.outbox] == [["sam@example.com"], ["orders@localhost"]]
+    order.refresh_from_db()
+    assert order.emails_sent_at is not None
+
+
+@pytest.mark.django_db
+def test_a_name_with_a_line_break_from_before_the_check_still_reaches_the_shop_on_one_line(filled_cart):
+    order = place_order_through_checkout(filled_cart)
+    Order.objects.filter(pk=order.pk).update(name="Sam\r\nBcc: victim@example.com")
+    tasks.send_order_emails.call(order.pk)
+    assert [m.to for m in mail.outbox] == [["sam@example.com"], ["orders@localhost"]]
+    assert mail.outbox[1].subject == f"New order {order.number}: $83.00 from Sam Bcc: victim@example.com"
+    assert mail.outbox[1].bcc == []
 
 
 @pytest.mark.django_db

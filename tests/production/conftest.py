@@ -56,8 +56,8 @@ def start_server(postgres, server_redis, static_root, tmp_path):
     database_url = f"postgres://{user}@127.0.0.1:{postgres.port}/{database['NAME']}"  # through the proxy
     environment = server_environment(database_url, SERVER_REDIS, static_root, tmp_path / "media")
 
-    def start(workers: int = 1) -> AppServer:
-        server = AppServer(environment, tmp_path / f"server-{len(started)}.log", workers=workers)
+    def start(workers: int = 1, **env: str) -> AppServer:
+        server = AppServer(environment | env, tmp_path / f"server-{len(started)}.log", workers=workers)
         started.append(server)
         server.start()
         return server

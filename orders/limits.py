@@ -1,0 +1,100 @@
+"""How many orders one visitor may place in a while: counted per session, per client address and per email.
+
+Each limit is a fixed window (ORDER_LIMIT_WINDOW_SECONDS): a counter in the cache named for the
+window, made by add() and raised by incr(), both atomic (in Redis, and under a lock in the local
+memory cache), so parallel checkouts cannot slip past a limit together. A place is taken before the
+order is placed and given back when it is not, so only placed orders count. When the cache cannot
+be reached, checkout goes on without limits: turning every customer away while Redis is down would
+cost more than a burst of unpaid orders, which expire (manage.py cancel_unpaid_orders).
+"""
+
+import hashlib
+import logging
+import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from ipaddress import ip_network
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from redis.exceptions import RedisError
+
+from fatigue_site.clients import client_ip
+
+logger = logging.getLogger(__name__)
+
+
+class LimitReached(Exception):
+    """This session, client address or email has placed as many orders as a window allows."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        minutes = math.ceil(retry_after / 60)
+        super().__init__(
+            "We take only a few orders at a time from one browser, network or email address, and that many "
+            f"were placed recently. Please try again in {minutes} minute{'' if minutes == 1 else 's'} "
+            f"(your cart and the details below are kept), or email us at {settings.SHOP_EMAIL}."
+        )
+
+
+def client_network(request: HttpRequest) -> str:
+    """The client's address; for IPv6 its /64, which one home or host usually holds whole."""
+    address = client_ip(request) or "unknown"
+    return str(ip_network(f"{address}/64", strict=False)) if ":" in address else address
+
+
+def mailbox(email: str) -> str:
+    """The mailbox an address reaches: case folded, a +tag dropped (name+anything@ reaches name@)."""
+    local, _, domain = email.strip().lower().rpartition("@")
+    return f"{local.split('+')[0]}@{domain}"
+
+
+@contextmanager
+def order_slot(request: HttpRequest, *, cart_key: str, email: str) -> Iterator[None]:
+    """Take a place for one order under each limit, or raise LimitReached; give them back if the block raises."""
+    window = settings.ORDER_LIMIT_WINDOW_SECONDS
+    now = int(time.time())
+    limits = {
+        # The cart's key, not the session key: it stays when placing an order gives the session a new key.
+        "session": (cart_key, settings.ORDER_LIMIT_PER_SESSION),
+        "address": (client_network(request), settings.ORDER_LIMIT_PER_ADDRESS),
+        "email": (mailbox(email), settings.ORDER_LIMIT_PER_EMAIL),
+    }
+    taken = []
+    try:
+        for name, (value, limit) in limits.items():
+            if not limit:
+                continue  # 0: no limit
+            digest = hashlib.sha256(value.encode()).hexdigest()[:32]
+            key = f"checkout-limit:{name}:{digest}:{window}:{now // window}"
+            count = _count(key, window)
+            taken.append(key)
+            if count > limit:
+                _give_back(taken)
+                raise LimitReached(retry_after=window - now % window)
+    except RedisError as error:  # (fatigue_site/cache.py turns other calls' failures into misses, not incr's)
+        logger.warning("Checkout limits not applied: the cache is unavailable (%s: %s)", type(error).__name__, error)
+    try:
+        yield
+    except BaseException:
+        _give_back(taken)
+        raise
+
+
+def _count(key: str, timeout: int) -> int:
+    """Raise the counter `key` by one and return it."""
+    if cache.add(key, 1, timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired since add() found it: the first of a new window
+        cache.add(key, 1, timeout)
+        return 1
+
+
+def _give_back(keys: list[str]) -> None:
+    for key in keys:
+        with suppress(ValueError, RedisError):  # expired, or the cache is away: freed with its window
+            cache.decr(key)
