@@ -13,15 +13,22 @@ class AdminSite(admin.AdminSite):
     site_title = site_header
 
     def admin_view(self, view, cacheable=False):
-        """Django's admin view, answering 400 where a number in the address is too large for a date or
-        an integer (the changelist's date filters raise OverflowError, e.g. ?created_at__year=99999999)."""
+        """Django's admin view; a list answers 400 where a filter value in the address is out of range.
+
+        Django turns most bad filter values into its "?e=1" list, but not a number too large for a
+        date or an integer: a year of 99999999 fails only when the query runs (ValueError), a longer
+        one, or the last day of year 9999 in the date hierarchy, as an OverflowError."""
         inner = super().admin_view(view, cacheable)
+        if getattr(view, "__name__", "") != "changelist_view":
+            return inner
 
         def guarded(request, *args, **kwargs):
             try:
                 return inner(request, *args, **kwargs)
-            except OverflowError:
-                message = "A value in the address is out of range: go back to the list and choose a filter there."
+            except (OverflowError, ValueError):
+                if request.method != "GET":
+                    raise
+                message = "A filter value in the address is out of range: go back to the list and choose one there."
                 return HttpResponse(message, status=400, content_type="text/plain")
 
         return update_wrapper(guarded, inner)

@@ -1,10 +1,13 @@
 """Small factory functions: sensible defaults, every field overridable."""
 
+import io
 import itertools
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from articles.models import FAQ, Article, Author, Category
 from cart.models import Product
@@ -46,6 +49,13 @@ def make_faq(article: Article, **overrides) -> FAQ:
     number = next(_sequence)
     fields = {"question": f"Question {number}?", "answer": f"Answer {number}.", "order": number} | overrides
     return FAQ.objects.create(article=article, **fields)
+
+
+def png(width: int, height: int, mode: str = "RGB", name: str = "photo.png") -> SimpleUploadedFile:
+    """An upload of a plain PNG image."""
+    buffer = io.BytesIO()
+    Image.new(mode, (width, height), "white" if mode == "RGB" else 1).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 def make_product(**overrides) -> Product:

@@ -5,6 +5,8 @@ import html
 from django.test.html import Element, parse_html
 from django.utils.html import strip_tags
 
+from tests.forms import parse_page
+
 
 def parse(markup: str | bytes) -> Element:
     return parse_html(markup.decode() if isinstance(markup, bytes) else markup)
@@ -37,27 +39,7 @@ def badge(response) -> str:
 
 
 def form_values(response, **attributes: str) -> dict[str, list[str]]:
-    """What a browser would submit from the first form with these attributes (e.g. id="product_form")
-    left as it is: inputs, checked boxes, selected options, textareas; no file is chosen."""
-    forms = find_all(parse(response.content), "form", **attributes)
-    values: dict[str, list[str]] = {}
-    for form in forms:
-        for node in find_all(form, "input") + find_all(form, "select") + find_all(form, "textarea"):
-            field = dict(node.attributes)
-            name, kind = field.get("name"), field.get("type", "text")
-            if not name or kind in {"submit", "button", "image", "file", "reset"}:
-                continue
-            if kind in {"checkbox", "radio"} and "checked" not in field:
-                continue
-            if node.name == "select":
-                options = find_all(node, "option")
-                chosen = [o for o in options if "selected" in dict(o.attributes)] or options[:1]
-                picked = [dict(o.attributes).get("value", text(o)) for o in chosen]
-            elif node.name == "textarea":
-                picked = ["".join(str(child) for child in node.children)]
-            else:
-                picked = [field.get("value") or ""]
-            values.setdefault(name, []).extend(picked)
-        if values:
-            break
-    return values
+    """What a browser would send from the first form with these attributes (e.g. id="product_form")
+    left as it is: inputs, checked boxes, selected options, textareas; no file chosen, no button."""
+    forms = parse_page(response.content.decode()).forms
+    return next(form for form in forms if attributes.items() <= form.attributes.items()).data()

@@ -6,7 +6,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
 
 from articles.models import Article
-from tests.factories import make_article, make_author, make_category, make_faq, make_product
+from tests.factories import make_article, make_author, make_category, make_faq, make_product, png
 from tests.html import find_all, parse, text
 
 pytestmark = pytest.mark.django_db
@@ -113,8 +113,6 @@ def test_products_mentioned_are_saved_in_order(login_as):
     ],
 )
 def test_validation_tells_the_editor_what_to_fix(login_as, overrides, message):
-    from tests.cart.test_images import png
-
     make_article(slug="taken")
     data = guide_data(**overrides)
     if "hero_image_alt" in overrides:

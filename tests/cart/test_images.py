@@ -7,16 +7,10 @@ from PIL import Image
 from pytest_django.asserts import assertContains
 
 from cart.images import validate_image
-from tests.factories import make_article, make_product
+from tests.factories import make_article, make_product, png
 from tests.html import find_all, form_values, parse
 
 pytestmark = pytest.mark.django_db
-
-
-def png(width: int, height: int, mode: str = "RGB", name: str = "photo.png") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new(mode, (width, height), "white" if mode == "RGB" else 1).save(buffer, "PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 def test_a_file_that_is_not_an_image_is_refused():
