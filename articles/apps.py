@@ -5,7 +5,6 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self) -> None:
-        from articles.models import FAQ, Article, ArticleProduct, Author, Category
         from fatigue_site import pages
 
-        pages.watch(Article, FAQ, ArticleProduct, Category, Author)
+        pages.watch_app(self)  # every guide, FAQ, category, author, product link and redirect

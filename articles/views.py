@@ -9,7 +9,6 @@ from django.views.generic import DetailView, ListView
 
 from articles.models import Article, Category, SlugRedirect
 from fatigue_site import pages
-from fatigue_site.pages import shared_page
 
 RELATED_GUIDES = 3
 
@@ -18,7 +17,6 @@ def _with_people(queryset):
     return queryset.select_related("category", "author", "reviewed_by")
 
 
-@shared_page
 class HomeView(ListView):
     template_name = "articles/home.html"
     context_object_name = "articles"
@@ -27,7 +25,6 @@ class HomeView(ListView):
         return Article.objects.published().select_related("category")[:6]
 
 
-@shared_page
 class ArticleListView(ListView):
     paginate_by = 10
     context_object_name = "articles"
@@ -48,7 +45,6 @@ class ArticleListView(ListView):
         )
 
 
-@shared_page
 class ArticleDetailView(DetailView):
     context_object_name = "article"
     preview = False
@@ -99,7 +95,6 @@ class ArticlePreviewView(ArticleDetailView):
     """Staff who edit guides see a draft or scheduled guide exactly as visitors will; other staff get a 403."""
 
     preview = True
-    shared_page = False
 
     def get_queryset(self):
         return _with_people(Article.objects.all()).prefetch_related("faqs")

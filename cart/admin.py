@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
-from cart.cart import lines_changed
+from cart.cart import Cart
 from cart.models import CartLine, Product
 
 
@@ -51,13 +51,9 @@ class CartLineAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
-    # A deleted line leaves the visitor's mini cart out of date wherever it is kept (cart/mini_cart.py).
+    # Through the Cart, so that the visitor's mini cart, wherever it is kept, is replaced (cart/mini_cart.py).
     def delete_model(self, request, line: CartLine) -> None:
-        super().delete_model(request, line)
-        lines_changed(line.cart_key)
+        Cart.delete_lines(CartLine.objects.filter(pk=line.pk))
 
     def delete_queryset(self, request, queryset) -> None:
-        keys = set(queryset.values_list("cart_key", flat=True))
-        super().delete_queryset(request, queryset)
-        for key in keys:
-            lines_changed(key)
+        Cart.delete_lines(queryset)

@@ -5,7 +5,11 @@ class CartConfig(AppConfig):
     name = "cart"
 
     def ready(self) -> None:
-        from cart.models import Product
+        from cart import mini_cart
+        from cart.models import CartLine
         from fatigue_site import pages
 
-        pages.watch(Product)  # prices and stock changed through save(); bulk changes call pages.content_changed()
+        # Products' prices and stock show on shared pages (bulk changes call pages.content_changed());
+        # cart lines do not: a change to them moves the cart's own version (cart/cart.py).
+        pages.watch_app(self, ignore=(CartLine,))
+        pages.serve_mini_carts(mini_cart.for_session)

@@ -19,10 +19,9 @@ from django.utils import timezone
 
 from cart.models import CartLine, Product
 from cart.money import format_money
-from fatigue_site import pages
+from fatigue_site import session_keys, versions
 
-SESSION_KEY = "cart"
-UNDO_KEY = "cart_undo"
+SESSION_KEY, UNDO_KEY = session_keys.CART, session_keys.CART_UNDO
 KEY_PATTERN = re.compile(r"[0-9a-f]{64}")
 
 
@@ -32,13 +31,13 @@ def version_key(key: str) -> str:
 
 def version(key: str) -> str | None:
     """A token that changes whenever the cart's lines do (None when the cache cannot be reached)."""
-    return pages.token(version_key(key), settings.PAGE_CACHE_SECONDS)
+    return versions.current(version_key(key), settings.PAGE_CACHE_SECONDS)
 
 
-def lines_changed(key: str | None) -> None:
-    """Move the cart's version, now and when the transaction commits (kept mini carts, cart/mini_cart.py)."""
-    if key is not None:
-        pages.now_and_on_commit(lambda: pages.renew(version_key(key), settings.PAGE_CACHE_SECONDS))
+def _lines_changed(key: str) -> None:
+    """Move the cart's version, now and when the transaction commits (kept mini carts, cart/mini_cart.py).
+    Every write to cart lines comes through Cart (or Cart.delete_lines), which calls this."""
+    versions.now_and_on_commit(lambda: versions.renew(version_key(key), settings.PAGE_CACHE_SECONDS))
 
 
 class CartError(Exception):
@@ -108,8 +107,16 @@ class Cart:
     def _changed(self, rows: int = 1) -> None:
         """After a write that touched `rows` lines: read them afresh, and move the cart's version if any changed."""
         self.__dict__.pop("lines", None)
-        if rows:
-            lines_changed(self._key())
+        if rows and (key := self._key()) is not None:
+            _lines_changed(key)
+
+    @staticmethod
+    def delete_lines(lines) -> None:
+        """Delete these CartLine rows (a queryset, from any carts: the admin's deletions)."""
+        keys = set(lines.values_list("cart_key", flat=True))
+        lines.delete()
+        for key in keys:
+            _lines_changed(key)
 
     # Reads ------------------------------------------------------------------
 
@@ -156,6 +163,20 @@ class Cart:
 
     def quantity_of(self, product: Product) -> int:
         return next((line.quantity for line in self.lines if line.product.pk == product.pk), 0)
+
+    # Placing an order (orders/placing.py, inside its transaction) ----------------
+
+    def lock_lines(self) -> list[CartLine]:
+        """The cart's rows, locked until the transaction ends, in a fixed order (so that two
+        submits of one cart queue up rather than deadlock)."""
+        if self._key() is None:
+            return []
+        return list(self._rows().select_for_update().order_by("pk"))
+
+    def remove_ordered(self, lines: list[CartLine]) -> None:
+        """Remove the lines an order was just made of."""
+        deleted, _ = CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
+        self._changed(rows=deleted)
 
     # Writes -----------------------------------------------------------------
 

@@ -6,35 +6,23 @@ It is rendered by the same template as on a page rendered for the visitor, and k
 under the cart's key: a secret that only the visitor's session leads to (a hash of their session
 key, stored in the session). A kept mini cart is used only while three stamps still hold: the
 release (templates), the shared pages' generation (any product, price or stock change) and the
-cart's version (any change to its lines, cart.cart.lines_changed). Only a session that holds
-nothing a page shows but the cart (no login, no message, no "Undo" still on offer) is served this
-way; any other gets the page rendered for it.
+cart's version (any change to its lines: Cart moves it). Only a session that holds nothing a page
+shows but the cart (no login, no message, no "Undo" still on offer) is served this way; any other
+gets the page rendered for it. The cart app registers for_session() with the page cache
+(cart/apps.py), which never imports the cart.
 """
-
-from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
-from cart.cart import SESSION_KEY, UNDO_KEY, Cart, version, version_key
-from fatigue_site import pages
-from orders.session import ORDERS_KEY, TOKEN_KEY
-
-# What a session may hold for its visitor to be served this way: the cart's keys, and checkout's
-# (its one-time token, the orders this session may see), which no shared page shows. Any other key
-# (a login, a message that did not fit in its cookie, anything added later) is rendered for.
-QUIET_KEYS = {SESSION_KEY, UNDO_KEY, TOKEN_KEY, ORDERS_KEY}
-
-
-def session_of(request):
-    """The visitor's session, read as SessionMiddleware would read it."""
-    return import_module(settings.SESSION_ENGINE).SessionStore(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+from cart.cart import Cart, version, version_key
+from fatigue_site import pages, session_keys
 
 
 def for_session(session, path: str, generation: str) -> bytes | None:
     """The visitor's mini cart for the page at `path`, or None when their page must be rendered for them."""
-    if not set(session.keys()) <= QUIET_KEYS:  # (an unknown or expired session has none)
+    if not set(session.keys()) <= session_keys.QUIET:  # (an unknown or expired session has none)
         return None
     cart = Cart(session)
     if cart.key is None or cart.can_undo:

@@ -1,10 +1,11 @@
 from django.urls import path
 
 from cart import views
+from fatigue_site.pages import shared_page
 
 app_name = "shop"
 
 urlpatterns = [
-    path("", views.ProductListView.as_view(), name="list"),
-    path("<slug:slug>/", views.ProductDetailView.as_view(), name="product"),
+    path("", shared_page(views.ProductListView.as_view()), name="list"),
+    path("<slug:slug>/", shared_page(views.ProductDetailView.as_view()), name="product"),
 ]

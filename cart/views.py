@@ -10,17 +10,14 @@ from cart.cart import Cart, CartError, get_cart
 from cart.forms import ProductForm, QuantityForm
 from cart.models import Product
 from fatigue_site.crossorigin import cross_origin_protected
-from fatigue_site.pages import shared_page
 
 
-@shared_page
 class ProductListView(ListView):
     queryset = Product.objects.active()
     paginate_by = 12
     context_object_name = "products"
 
 
-@shared_page
 class ProductDetailView(DetailView):
     queryset = Product.objects.active()
     context_object_name = "product"

@@ -45,7 +45,7 @@ class SessionMiddleware(sessions.SessionMiddleware):
     must never keep a page with someone's cart in it."""
 
     def process_request(self, request: HttpRequest) -> None:
-        if not hasattr(request, "session"):  # see fatigue_site/pages.py: _with_mini_cart
+        if not hasattr(request, "session"):  # see fatigue_site/pages/middleware.py: _with_mini_cart
             super().process_request(request)
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:

@@ -34,7 +34,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or ("django-insecure-development-only-
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 # The site's one host name (no port): shared pages are cached for it alone. Empty: the first plain
-# ALLOWED_HOSTS entry (fatigue_site/pages.py, canonical_host()).
+# ALLOWED_HOSTS entry (fatigue_site/pages/middleware.py, canonical_host()).
 SITE_HOST = os.environ.get("SITE_HOST", "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -61,8 +61,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above gzip, so a shared page is stored compressed; above session, CSRF and messages, so it
-    # sees every cookie they set before it stores anything (fatigue_site/pages.py).
-    "fatigue_site.pages.PageCacheMiddleware",
+    # sees every cookie they set before it stores anything (fatigue_site/pages/).
+    "fatigue_site.pages.middleware.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",  # pages only: whitenoise serves static files precompressed
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "fatigue_site.middleware.request_size_limit",
@@ -144,7 +144,7 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# Shared pages (fatigue_site/pages.py) and the guide's body for visitors with a cart are cached this
+# Shared pages (fatigue_site/pages/) and the guide's body for visitors with a cart are cached this
 # long at most; any change to what they show replaces them at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 PAGE_GENERATION_CHECK_SECONDS = float(os.environ.get("PAGE_GENERATION_CHECK_SECONDS", "0.05"))

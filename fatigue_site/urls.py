@@ -4,12 +4,13 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from articles.views import HomeView
+from fatigue_site.pages import shared_page
 from fatigue_site.views import bench_floor, healthz
 
 handler500 = "fatigue_site.views.server_error"
 
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
+    path("", shared_page(HomeView.as_view()), name="home"),
     path("guides/", include("articles.urls")),
     path("shop/", include("cart.shop_urls")),
     path("cart/", include("cart.urls")),

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from cart.cart import Cart, lines_changed, shipping_for
-from cart.models import CartLine, Product
+from cart.cart import Cart, shipping_for
+from cart.models import Product
 from cart.money import format_money
 from fatigue_site import pages
 from orders import tasks
@@ -42,7 +42,7 @@ def place_order(*, cart: Cart, customer: dict, idempotency_key: str, expected_to
 def _place(cart: Cart, customer: dict, idempotency_key: str, expected_total: Decimal) -> Order:
     # Lock the cart's lines, then its products, in a fixed order: a second submit of the same
     # cart waits here and then finds the cart empty; two carts racing for the last unit queue up.
-    rows = list(CartLine.objects.select_for_update().filter(cart_key=cart.key).order_by("pk"))
+    rows = cart.lock_lines()
     if not rows:
         if existing := Order.objects.filter(idempotency_key=idempotency_key).first():
             return existing
@@ -89,8 +89,7 @@ def _place(cart: Cart, customer: dict, idempotency_key: str, expected_total: Dec
     Product.objects.bulk_update([product for product, _ in lines], ["stock"])
     if shown_before != [product.max_order_quantity for product, _ in lines]:
         pages.content_changed()  # the shared pages show "In stock" and the most one may order
-    CartLine.objects.filter(pk__in=[row.pk for row in rows]).delete()
-    lines_changed(cart.key)
+    cart.remove_ordered(rows)
     # The email task is a row in the same transaction: it is queued if and only if the order is placed,
     # even when the process dies right after the commit.
     tasks.send_order_emails.enqueue(order.pk)

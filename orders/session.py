@@ -1,7 +1,7 @@
 """What a visitor's session holds of checkout: its one-time token, and the orders it placed with when.
 
-cart/mini_cart.py reads these keys too: a session that holds only them and the cart's is served the
-shared pages.
+The keys live in fatigue_site/session_keys.py: the page cache serves a session that holds only them and
+the cart's the shared pages.
 """
 
 import secrets
@@ -10,10 +10,11 @@ import time
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 
+from fatigue_site import session_keys
 from orders.models import Order
 
-TOKEN_KEY = "checkout_token"
-ORDERS_KEY = "orders"  # [[order id, Unix time it was placed], ...], the last KEPT_ORDERS
+TOKEN_KEY = session_keys.CHECKOUT_TOKEN
+ORDERS_KEY = session_keys.ORDERS  # [[order id, Unix time it was placed], ...], the last KEPT_ORDERS
 KEPT_ORDERS = 20
 
 

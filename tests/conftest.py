@@ -18,7 +18,7 @@ expect.set_options(timeout=BROWSER_TIMEOUT_MS)
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     cache.clear()  # no page from an earlier test
-    pages.local.forget()
+    pages.reset()
     writes_lost.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -42,8 +42,7 @@ def guide(product):
 
 def cached_page(url: str):
     """What the cache holds for `url`, as a visitor without a session would get it."""
-    stored = pages._stored(pages.page_key(url, "identity"), pages.generation())
-    return stored[1] if stored else None
+    return pages.stored_page(url)
 
 
 def test_second_visitor_gets_the_guide_from_the_cache_without_a_query(guide, django_assert_num_queries):
@@ -209,7 +208,9 @@ def test_a_response_that_sets_a_cookie_or_is_private_is_never_stored(rf, monkeyp
         return response
 
     middleware = pages.PageCacheMiddleware(view)
-    monkeypatch.setattr(pages, "_shared_path", lambda request: request.path if request.path == "/somewhere/" else None)
+    monkeypatch.setattr(
+        pages.middleware, "shared_path", lambda request: request.path if request.path == "/somewhere/" else None
+    )
     for _ in range(2):
         response = middleware(rf.get("/somewhere/"))
         assert "X-Page-Cache" not in response
@@ -349,7 +350,7 @@ def redis_sessions(settings):
     server = redis.Redis.from_url(MINI_CART_REDIS)
     server.flushdb()
     use_redis(settings, MINI_CART_REDIS)
-    pages.local.forget()  # the generation this process knew came from the other cache
+    pages.reset()  # the generation this process knew came from the other cache
     yield
     server.flushdb()
 
@@ -498,3 +499,34 @@ def test_no_visitor_gets_another_visitors_mini_cart(shopper, guide, product, dja
     staff = Client()
     staff.force_login(django_user_model.objects.create_user("staff", password="pw", is_staff=True))
     assert "X-Page-Cache" not in staff.get(url)  # a session with more than a cart
+
+
+def test_a_view_is_shared_only_where_its_url_says_so_not_by_inheritance(guide, login_as):
+    from articles.views import ArticleDetailView, ArticlePreviewView
+
+    assert issubclass(ArticlePreviewView, ArticleDetailView)
+    editor = login_as("Editors")
+    preview = editor.get(f"/guides/{guide.slug}/preview/")
+    assert preview.status_code == 200 and "X-Page-Cache" not in preview
+    assert pages.stored_page(f"/guides/{guide.slug}/preview/") is None
+
+
+@pytest.mark.parametrize(("app_label", "not_shown"), [("articles", set()), ("cart", {"cart.CartLine"})])
+def test_every_model_of_an_app_whose_content_pages_show_is_watched(app_label, not_shown):
+    from django.apps import apps
+    from django.db.models.signals import post_save
+
+    uids = {receiver[0][0] for receiver in post_save.receivers}  # (dispatch_uid, sender id) first
+    labels = {model._meta.label for model in apps.get_app_config(app_label).get_models()}
+    assert {label for label in labels if f"pages-save-{label}" not in uids} == not_shown
+    assert len(labels) > len(not_shown)  # (the app has models to watch)
+
+
+def test_an_author_renamed_outside_the_admin_shows_on_the_guide_at_once(guide):
+    Client().get(guide.get_absolute_url())
+    author = guide.author
+    author.name = "Renamed placeholder author"
+    author.save()  # as a shell, a command or a data migration would
+    response = Client().get(guide.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assertContains(response, "Renamed placeholder author")

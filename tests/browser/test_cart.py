@@ -1,22 +1,13 @@
 """The cart in a real browser: the walk from the issue with and without JavaScript, the drawer, tabs, back button."""
 
-import io
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 GUIDE = "/guides/deep-muscle-fatigue/"
 MAGNESIUM = "Magnesium glycinate capsules"
-
-
-@pytest.fixture
-def site(live_server):
-    call_command("seed_demo", stdout=io.StringIO())
-    return live_server.url
 
 
 @pytest.fixture

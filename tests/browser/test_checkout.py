@@ -1,21 +1,13 @@
 """A visitor with three products checks out in a real browser and gets an order number."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from orders.models import Order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def site(live_server):
-    call_command("seed_demo", stdout=io.StringIO())
-    return live_server.url
 
 
 def test_checkout_with_three_products(site, page):

@@ -1,11 +1,9 @@
 """What only a browser can show about the guides: rendering, keyboard use, accessibility."""
 
-import io
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,12 +11,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 GUIDE = "/guides/deep-muscle-fatigue/"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-
-
-@pytest.fixture
-def site(live_server):
-    call_command("seed_demo", stdout=io.StringIO())
-    return live_server.url
 
 
 @pytest.mark.parametrize("screen", VIEWPORTS)

@@ -1,0 +1,147 @@
+"""Serving shared pages: which requests are shared, the middleware that answers them from storage,
+and the visitor's own mini cart joined into a shared page.
+
+A page is shared when its view is opted in with shared_page() in urls.py (like cache_page: a view
+that subclasses a shared one is not shared unless its URL says so) and the request is a plain GET
+of that page's one spelling by a visitor with no session, or a session that holds only a cart. The
+middleware sits above gzip, session, CSRF and messages (fatigue_site/settings.py): a hit is answered
+before they run, and on a miss it sees every cookie they set before it stores anything.
+"""
+
+import functools
+import re
+from collections.abc import Callable
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpResponse
+from django.http.request import split_domain_port
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_cache_control
+
+from fatigue_site.pages.storage import cached, local, page_key, split_page, store
+
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+PAGE_QUERY = re.compile(r"page=[1-9][0-9]{0,3}")
+
+# The visitor's own mini cart for a shared page: (session, path, generation) -> HTML, or None when
+# the page must be rendered for them. The cart app registers it (cart/apps.py, cart/mini_cart.py).
+MiniCart = Callable[[object, str, str], bytes | None]
+_mini_cart: list[MiniCart] = []
+
+
+def serve_mini_carts(mini_cart: MiniCart) -> None:
+    """Serve visitors with a cart the shared pages, with `mini_cart` joined in."""
+    _mini_cart[:] = [mini_cart]
+
+
+def shared_page(view):
+    """Share this view's page between visitors without a session (in urls.py: shared_page(View.as_view()))."""
+    view.shared_page = True
+    return view
+
+
+def canonical_host() -> str:
+    """The one host name shared pages are served for: SITE_HOST, else the first plain ALLOWED_HOSTS entry."""
+    plain = (host for host in settings.ALLOWED_HOSTS if host not in {"*", ""} and not host.startswith("."))
+    return settings.SITE_HOST or next(plain, "")
+
+
+@functools.lru_cache(maxsize=1024)
+def _shared_view_at(path: str, urlconf: str):
+    """The shared view at `path`, or None; remembered, as a path's view only changes with the code."""
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    return match.func if getattr(match.func, "shared_page", False) else None
+
+
+def shared_path(request) -> str | None:
+    """The path under which this request's page is shared, or None when it is not a shared page.
+
+    Only one spelling of each page is shared: the canonical host (any port), the path, and for a list
+    nothing or exactly `?page=N`. Anything else (`?&`, `?page=1&`, `?page=%31`, `?page=01`, another
+    host name) is rendered and not stored, so junk URLs cannot fill the cache."""
+    view = _shared_view_at(request.path_info, settings.ROOT_URLCONF)
+    if view is None or split_domain_port(request.get_host())[0] != canonical_host():
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    paginated = getattr(getattr(view, "view_class", None), "paginate_by", None)
+    if query == "" or (paginated and PAGE_QUERY.fullmatch(query)):
+        return request.get_full_path()
+    return None
+
+
+def _is_page_visit(request) -> bool:
+    """A plain GET of a whole page with no message waiting for the visitor (a cookie that was deleted
+    may still come back empty)."""
+    return (
+        request.method == "GET"
+        and "HX-Request" not in request.headers
+        and not request.COOKIES.get(CookieStorage.cookie_name)
+    )
+
+
+def _with_mini_cart(request, path: str, current: str, encoding: str):
+    """The shared page with the visitor's own mini cart in place of the empty one, or None when the
+    page must be rendered for them (not cached yet, or a session that holds more than a cart)."""
+    if not _mini_cart or (split := split_page(path, current)) is None:
+        return None
+    session_store = import_module(settings.SESSION_ENGINE).SessionStore
+    session = session_store(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+    fragment = _mini_cart[0](session, path, current)
+    if fragment is None:
+        request.session = session  # read once: SessionMiddleware takes it (fatigue_site/middleware.py)
+        return None
+    response = HttpResponse(split.body(fragment, gzipped=encoding == "gzip"))
+    for name, value in split.headers:
+        response[name] = value
+    patch_cache_control(response, private=True)
+    if encoding == "gzip":
+        response["Content-Encoding"] = "gzip"
+    response["Content-Length"] = str(len(response.content))
+    response["X-Page-Cache"] = "hit, own mini cart"
+    return response
+
+
+def _is_storable(response) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+class PageCacheMiddleware:
+    """Serve shared pages from storage, compressed or not as the visitor asked; store them on a miss.
+    The headers of the middleware below it (CSP, X-Frame-Options) are stored with the page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        store_as = None
+        path = settings.PAGE_CACHE_SECONDS > 0 and _is_page_visit(request) and shared_path(request)
+        if path and (current := local.current_generation()):
+            encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "identity"
+            if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+                if (response := _with_mini_cart(request, path, current, encoding)) is not None:
+                    return response
+            else:
+                key = page_key(path, encoding)
+                if stored := cached(key, current):
+                    response = stored[1]
+                    response["X-Page-Cache"] = "hit"
+                    return response
+                store_as = (key, current)
+
+        response = self.get_response(request)
+        if store_as and _is_storable(response):
+            response["X-Page-Cache"] = "miss"
+            store(*store_as, response)
+        return response

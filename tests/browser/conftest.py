@@ -1,0 +1,13 @@
+import io
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture
+def site(live_server, settings):
+    """The demo site served on a free port; its address is the site's one host (pages are shared for it)."""
+    settings.SITE_HOST = urlsplit(live_server.url).hostname
+    call_command("seed_demo", stdout=io.StringIO())
+    return live_server.url
