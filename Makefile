@@ -10,7 +10,7 @@ PYTHON := $(shell for p in python3.13 python3.12 python3; do \
 	then command -v $$p; break; fi; done)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run serve soak bench test audit lint format browser postgres redis clean
+.PHONY: run serve soak bench test audit lint format browser vnu postgres redis clean
 
 run: $(VENV)/.runtime
 	DEBUG=1 $(PY) manage.py migrate --noinput
@@ -50,7 +50,7 @@ serve: $(VENV)/.runtime $(VENV)/serve-secret-key postgres redis
 $(VENV)/serve-secret-key: | $(PY)
 	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-test: $(VENV)/.dev browser redis $(if $(findstring postgres,$(DATABASE_URL)),postgres) lint audit
+test: $(VENV)/.dev browser vnu redis $(if $(findstring postgres,$(DATABASE_URL)),postgres) lint audit
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
@@ -107,6 +107,17 @@ browser:
 		echo "Installing Chromium from Debian's packages"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+# The Nu HTML checker for tests/test_html_valid.py: Java from Debian's packages and the pinned vnu-jar
+# (tests/vnu/package.json), installed again when the lockfile is newer. --ignore-scripts: vnu-jar's
+# install script would download a Java runtime of its own.
+vnu:
+	@command -v java >/dev/null 2>&1 || { \
+		echo "Installing Java from Debian's packages"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
+	@[ tests/vnu/node_modules/vnu-jar/build/dist/vnu.jar -nt tests/vnu/package-lock.json ] || \
+		(cd tests/vnu && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "error: Python 3.12 or newer is needed (Django 6). Install one, e.g. 'pyenv install 3.13', and run make again." >&2; exit 1; }

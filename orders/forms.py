@@ -37,7 +37,7 @@ class CheckoutForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     address = forms.CharField(
-        max_length=250, validators=[one_line], widget=forms.TextInput(attrs={"autocomplete": "street-address"})
+        max_length=250, validators=[one_line], widget=forms.TextInput(attrs={"autocomplete": "address-line1"})
     )
     postcode = forms.CharField(
         max_length=12,

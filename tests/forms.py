@@ -1,7 +1,15 @@
-"""A page's links and forms read as a browser reads them, and each form as a browser would send it."""
+"""A page's links and forms read as a browser reads them, each form as a browser would send it, and a
+crawl of the pages a visitor reaches by following them."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+from django.http import HttpResponse
+
+SKIPPED_PREFIXES = ("/admin/", "/media/", "/static/")
+REDIRECTS = (301, 302, 303, 307, 308)
 
 
 @dataclass
@@ -103,6 +111,39 @@ def parse_page(markup: str) -> PageParser:
     parser.feed(markup)
     parser.close()
     return parser
+
+
+def is_html_page(response: HttpResponse) -> bool:
+    return response.status_code == 200 and response["Content-Type"].startswith("text/html")
+
+
+def same_site_path(base: str, href: str) -> str | None:
+    """`href` as a path and query on this site, or None for another site, an anchor or the admin."""
+    url = urlsplit(urljoin(base, href))
+    if url.scheme not in ("", "http", "https") or url.netloc not in ("", "testserver"):
+        return None
+    if not url.path.startswith("/") or url.path.startswith(SKIPPED_PREFIXES):
+        return None
+    return url.path + (f"?{url.query}" if url.query else "")
+
+
+def crawl(get: Callable[[str], HttpResponse], starts: list[str], limit: int) -> dict[str, HttpResponse]:
+    """GET with `get` every page reachable from `starts` by links, redirects and GET forms (at most
+    `limit` pages, breadth first); return each page's answer."""
+    queue, seen, answers = list(starts), set(starts), {}
+    while queue and len(answers) < limit:
+        url = queue.pop(0)
+        response = answers[url] = get(url)
+        targets = [response["Location"]] if response.status_code in REDIRECTS else []
+        if is_html_page(response):
+            page = parse_page(response.content.decode())
+            targets += page.links + [form.action for form in page.forms if form.method == "get"]
+        for target in targets:
+            path = same_site_path(url, target)
+            if path and path not in seen:
+                seen.add(path)
+                queue.append(path)
+    return answers
 
 
 def exception_of(response) -> str:

@@ -16,6 +16,7 @@ from django.urls import Resolver404, resolve
 from articles.models import FAQ, Article, Author, Category
 from cart.models import Product
 from orders.models import Order, OrderLine
+from tests import forms
 from tests.factories import (
     make_article,
     make_author,
@@ -25,10 +26,9 @@ from tests.factories import (
     place_order_through_checkout,
     png,
 )
-from tests.forms import Form, exception_of, parse_page
+from tests.forms import Form, exception_of, is_html_page, parse_page
 
 MAX_PAGES = 60
-SKIPPED_PREFIXES = ("/admin/", "/media/", "/static/")
 # Compact, as every value costs a request per field: markup, template and SQL share one value.
 BAD_VALUES = [
     "",
@@ -85,16 +85,6 @@ class Fuzzer:
             self.send(form.method.upper(), f"{action}?{urlencode(data, doseq=True)}", what, headers=headers)
 
 
-def same_site_path(base: str, href: str) -> str | None:
-    """`href` as a path and query on this site, or None for another site, an anchor or the admin."""
-    url = urlsplit(urljoin(base, href))
-    if url.scheme not in ("", "http", "https") or url.netloc not in ("", "testserver"):
-        return None
-    if not url.path.startswith("/") or url.path.startswith(SKIPPED_PREFIXES):
-        return None
-    return url.path + (f"?{url.query}" if url.query else "")
-
-
 def one_per_route(urls: list[str]) -> list[str]:
     """The first of `urls` for each URL pattern: pages of one pattern run the same code."""
     routes: dict[str, str] = {}
@@ -109,22 +99,8 @@ def one_per_route(urls: list[str]) -> list[str]:
 
 def crawl(fuzzer: Fuzzer, starts: list[str]) -> dict[str, list[Form]]:
     """GET every page reachable from `starts` (at most MAX_PAGES); return each page's forms."""
-    queue, seen, pages = list(starts), set(starts), {}
-    while queue and len(pages) < MAX_PAGES:
-        url = queue.pop(0)
-        response = fuzzer.send("GET", url, "(crawl)")
-        pages[url] = []
-        targets = [response["Location"]] if response.status_code in (301, 302, 303, 307, 308) else []
-        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
-            page = parse_page(response.content.decode())
-            pages[url] = page.forms
-            targets += page.links + [form.action for form in page.forms if form.method == "get"]
-        for target in targets:
-            path = same_site_path(url, target)
-            if path and path not in seen:
-                seen.add(path)
-                queue.append(path)
-    return pages
+    answers = forms.crawl(lambda url: fuzzer.send("GET", url, "(crawl)"), starts, MAX_PAGES)
+    return {url: parse_page(r.content.decode()).forms if is_html_page(r) else [] for url, r in answers.items()}
 
 
 def signature(page: str, form: Form) -> tuple:
@@ -153,7 +129,7 @@ def fuzz_forms(fuzzer: Fuzzer, pages: dict[str, list[Form]], keep_cart_filled) -
         for name in dict(form.fields).keys() - {"csrfmiddlewaretoken"}:
             for value in BAD_VALUES:
                 fuzzer.submit(page, form, f"{name}={shown(value)}", {name: value})
-        if "hx-post" in form.attributes:
+        if "data-hx-post" in form.attributes:
             # Sent in the background (htmx), the answer depends on the page the visitor is on.
             for value in BAD_VALUES:
                 headers = SAME_ORIGIN | {"HX-Request": "true", "HX-Current-URL": value}

@@ -45,7 +45,7 @@ def test_add_as_a_background_request_returns_the_updated_parts_only(client, prod
         "Added 1 × Magnesium glycinate capsules to your cart. Your cart has 1 item, subtotal $18.50."
     )
     panel = find_all(parse(response.content), "div", id="mini-cart-panel")[0]
-    assert ("hx-swap-oob", "true") in panel.attributes
+    assert ("data-hx-swap-oob", "true") in panel.attributes
     assert "Magnesium glycinate capsules × 1 $18.50" in text(panel)
     assert not find_all(parse(response.content), "div", id="cart-contents")
 

@@ -1,0 +1,118 @@
+"""Every page a shopper with a cart reaches is valid HTML by the Nu HTML checker (vnu), error pages too.
+
+Nothing here lists the pages to check but the error pages: a new page is covered as soon as a link
+reaches it. The checker runs once over all of them, as Java's start costs a second or two.
+"""
+
+import json
+import shutil
+import subprocess
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.test import Client
+
+from tests.factories import (
+    make_article,
+    make_author,
+    make_category,
+    make_faq,
+    make_product,
+    place_order_through_checkout,
+    png,
+)
+from tests.forms import crawl, is_html_page
+
+VNU_JAR = settings.BASE_DIR / "tests/vnu/node_modules/vnu-jar/build/dist/vnu.jar"  # installed by make vnu
+MAX_PAGES = 40
+# Rendered by Django without the site's context (the CSRF failure view, handler500): checked as rendered alone.
+ALONE = ["403_csrf.html", "500.html", "503.html"]
+
+
+@pytest.fixture
+def shop(db):
+    """Some of everything the pages show: a reviewed guide with a hero image, FAQs and products, a
+    product with an image, one on sale, one sold out, and a second guide in the category."""
+    category = make_category(name="Recovery", description="Rest and recovery.")
+    author = make_author()
+    products = [
+        make_product(name="Magnesium", image=png(64, 64), image_alt="A jar", description="One.\n\nTwo."),
+        make_product(name="Roller", price=Decimal("12.00"), sale_price=Decimal("8.00")),
+        make_product(name="Sold out", stock=0),
+    ]
+    guide = make_article(
+        category=category,
+        author=author,
+        reviewed_by=author,
+        last_reviewed=date(2026, 3, 2),
+        hero_image=png(64, 64),
+        hero_image_alt="A runner",
+        body="## Why\n\nA [link](/guides/) and a list:\n\n- one\n- two\n\n## What helps\n\n> A quote.\n",
+    )
+    make_faq(guide)
+    for product in products:
+        guide.product_links.create(product=product)
+    make_article(category=category)
+    return guide, products
+
+
+def vnu_errors(pages: dict[str, str], folder: Path) -> list[str]:
+    """Each error the checker finds in `pages` (name: HTML), as `name, line L: message: extract`."""
+    names = {}
+    for number, (name, markup) in enumerate(pages.items()):
+        path = folder / f"page-{number}.html"
+        path.write_text(markup)
+        names[path.name] = name
+    checked = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *(str(folder / n) for n in names)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    try:
+        messages = json.loads(checked.stderr)["messages"]
+    except ValueError:
+        pytest.fail(f"vnu gave no report (exit {checked.returncode}):\n{checked.stderr[-2000:]}")
+    return [
+        f"{names.get(message.get('url', '').rsplit('/', 1)[-1], message.get('url'))}, line {message.get('lastLine')}: "
+        f"{message['message']}: {message.get('extract', '').strip()!r}"
+        for message in messages
+        if message["type"] != "info"  # with --errors-only, only errors and a file that could not be read
+    ]
+
+
+def test_every_page_is_valid_html(shop, tmp_path):
+    assert shutil.which("java") and VNU_JAR.is_file(), "The Nu HTML checker is not installed: run `make vnu`."
+    started = time.monotonic()
+    visitor = Client()
+    guide, (magnesium, *_) = shop
+    visitor.post("/cart/add/", {"product": magnesium.pk, "quantity": 1})
+    confirmation = f"/orders/{place_order_through_checkout(visitor).number}/"  # linked from nowhere
+    visitor.post("/cart/add/", {"product": magnesium.pk, "quantity": 2})
+
+    answers = crawl(visitor.get, ["/", confirmation], MAX_PAGES)
+    pages = {url: response.content.decode() for url, response in answers.items() if is_html_page(response)}
+    lists = {"/", "/guides/", guide.category.get_absolute_url(), "/shop/", "/cart/"}
+    assert lists | {guide.get_absolute_url(), magnesium.get_absolute_url(), "/checkout/", confirmation} <= pages.keys()
+    assert 'class="cart-table"' in pages["/cart/"]  # the cart with its lines
+
+    not_found = visitor.get("/no-such-page/")
+    rejected = visitor.post("/cart/add/", {"product": magnesium.pk, "quantity": 0})
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        locked_out = visitor.post("/admin/login/", {"username": "nobody", "password": "wrong"})
+    assert (not_found.status_code, rejected.status_code, locked_out.status_code) == (404, 400, 429)
+    pages |= {
+        "404 page": not_found.content.decode(),
+        "cart/rejected.html": rejected.content.decode(),
+        "admin/locked_out.html": locked_out.content.decode(),
+    }
+    pages |= {name: render_to_string(name) for name in ALONE}
+
+    errors = vnu_errors(pages, tmp_path)
+    print(f"{len(pages)} pages checked in {time.monotonic() - started:.1f} s")
+    assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(errors)
