@@ -1,5 +1,7 @@
-# make run: the development server with the demo content. make test: lint, migrations check, the whole suite.
+# make run: the development server with the demo content. make test: lint, types, migrations check, the whole
+# suite with coverage.
 # make serve: the site as production runs it (gunicorn, DEBUG off) on the local PostgreSQL and Redis.
+# make check: lint, types and the fast tests, for the edit-test loop. make lock: recompile the pinned requirements.
 SHELL := /bin/bash
 PORT ?= 8000
 VENV := .venv
@@ -10,7 +12,7 @@ PYTHON := $(shell for p in python3.13 python3.12 python3; do \
 	then command -v $$p; break; fi; done)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run serve soak bench test audit lint format browser vnu postgres redis clean
+.PHONY: run serve soak bench test check audit lint typecheck lock format browser vnu postgres redis clean
 
 run: $(VENV)/.runtime
 	DEBUG=1 $(PY) manage.py migrate --noinput
@@ -50,9 +52,19 @@ serve: $(VENV)/.runtime $(VENV)/serve-secret-key postgres redis
 $(VENV)/serve-secret-key: | $(PY)
 	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-test: $(VENV)/.dev browser vnu redis $(if $(findstring postgres,$(DATABASE_URL)),postgres) lint audit
+# Coverage of lines and branches, with a floor it must not fall below ([tool.coverage] in pyproject.toml).
+# Measuring makes the suite half as slow again, so it is measured on SQLite, the first of CI's two runs;
+# the PostgreSQL run covers the same code and goes without (COVERAGE=1 measures there too).
+COVERAGE ?= $(if $(findstring postgres,$(DATABASE_URL)),,1)
+test: $(VENV)/.dev browser vnu redis $(if $(findstring postgres,$(DATABASE_URL)),postgres) lint typecheck audit
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(if $(COVERAGE),--cov)
+
+# The edit-test loop, in under a minute: lint, types and the tests that need no browser, no server
+# process, no Redis and no whole-site crawl (the marks in pyproject.toml). It installs and starts nothing
+# beyond the venv; make test runs everything.
+check: $(VENV)/.dev lint typecheck
+	$(VENV)/bin/pytest -q -m "not browser and not slow and not redis and not thorough"
 
 # Kill the app server during a stream of cart and checkout requests for SOAK_SECONDS, then check that
 # nothing was lost or doubled. It needs PostgreSQL: the servers and the checks share the test database.
@@ -64,8 +76,20 @@ soak: $(VENV)/.dev postgres redis
 # Known vulnerabilities in the runtime requirements and everything they pull in, from PyPI's advisory data.
 # A found vulnerability fails. A package the advisory service cannot be asked about is listed as not
 # audited (on a machine without that service, all of them); AUDIT_STRICT=1 fails on that too.
+# requirements.txt pins the whole tree with hashes, so pip-audit reads it as it is (--disable-pip)
+# instead of installing it in a virtualenv of its own to find the dependencies.
 audit: $(VENV)/.dev
-	$(VENV)/bin/pip-audit -r requirements.txt --progress-spinner off $(if $(AUDIT_STRICT),--strict) 2> >(grep -v "Location '" >&2)
+	$(VENV)/bin/pip-audit -r requirements.txt --disable-pip --progress-spinner off $(if $(AUDIT_STRICT),--strict) \
+		2> >(grep -v "Location '" >&2)
+
+# The lock files: requirements.txt and requirements-dev.txt compiled by pip-tools from requirements.in and
+# requirements-dev.in, every package of the tree pinned with its hashes (options: [tool.pip-tools] in
+# pyproject.toml). A pin moves when its .in line does; LOCK_ARGS=--upgrade moves the indirect ones too.
+lock: $(VENV)/.dev
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile -q $(LOCK_ARGS) requirements.in \
+		2> >(grep -v "Location '" >&2)
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile -q $(LOCK_ARGS) requirements-dev.in \
+		2> >(grep -v "Location '" >&2)
 
 # The production stack under load, each page against a one-line view; writes bench/results.md.
 # wrk from Debian's packages, Lighthouse from the npm registry (bench/package.json); a few minutes.
@@ -81,6 +105,11 @@ bench: $(VENV)/.dev postgres redis
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# mypy with django-stubs over the apps and the project package ([tool.mypy] in pyproject.toml). The plugin
+# imports the settings, which need DEBUG=1 or a SECRET_KEY.
+typecheck: $(VENV)/.dev
+	DEBUG=1 $(VENV)/bin/mypy
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
@@ -123,13 +152,15 @@ $(PY):
 	@test -n "$(PYTHON)" || { echo "error: Python 3.12 or newer is needed (Django 6). Install one, e.g. 'pyenv install 3.13', and run make again." >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
+# The lock files (make lock) name every package with its hashes: pip installs exactly those files or stops.
+# requirements-dev.txt holds the runtime tree too, at requirements.txt's versions.
 $(VENV)/.runtime: requirements.txt | $(PY)
-	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
-	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip install -q --require-hashes -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
 clean:
-	rm -rf $(VENV) staticfiles test-artifacts
+	rm -rf $(VENV) staticfiles test-artifacts .coverage .mypy_cache

@@ -87,7 +87,7 @@ def import_article(path: Path, *, replace: bool = False) -> tuple[Article, bool]
     for key in ("title", "summary", "category"):
         if not meta.get(key):
             raise ArticleImportError(f"{path}: the front matter needs '{key}'.")
-    slug = str(meta.get("slug") or slugify(meta["title"]))
+    slug = str(meta.get("slug") or slugify(str(meta["title"])))
     existing = Article.objects.filter(slug=slug).first()
     if existing and not replace:
         raise ArticleImportError(f"A guide with the slug '{slug}' exists already; pass --replace to overwrite it.")
@@ -95,7 +95,7 @@ def import_article(path: Path, *, replace: bool = False) -> tuple[Article, bool]
 
     with transaction.atomic():
         category, _ = Category.objects.get_or_create(
-            name=str(meta["category"]).strip(), defaults={"slug": slugify(meta["category"])}
+            name=str(meta["category"]).strip(), defaults={"slug": slugify(str(meta["category"]))}
         )
         article = existing or Article(slug=slug)
         article.title = str(meta["title"]).strip()
@@ -104,7 +104,9 @@ def import_article(path: Path, *, replace: bool = False) -> tuple[Article, bool]
         article.category = category
         article.author = _author(meta.get("author"))
         article.reviewed_by = _author(meta.get("reviewer"))
-        article.last_reviewed = meta.get("last_reviewed") or None
+        reviewed = meta.get("last_reviewed")
+        # YAML reads 2026-01-31 as a date; anything else is text for full_clean() to parse or refuse.
+        article.last_reviewed = reviewed if isinstance(reviewed, datetime.date) else str(reviewed or "") or None
         article.status = str(meta.get("status") or Article.Status.DRAFT)
         article.published_at = _datetime(meta.get("published_at")) or article.published_at
         article.last_updated = timezone.now()

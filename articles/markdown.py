@@ -55,7 +55,7 @@ def render(text: str) -> Rendered:
         if token.type == "heading_open" and token.tag == "h2":
             inline = tokens[index + 1].children or []
             title = "".join(child.content for child in inline if child.type in {"text", "code_inline"})
-            toc.append({"id": token.attrGet("id"), "title": title})
+            toc.append({"id": str(token.attrs["id"]), "title": title})
     return Rendered(html=sanitize(_parser.renderer.render(tokens, _parser.options, {})), toc=toc)
 
 

@@ -3,6 +3,8 @@ import math
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Now
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -105,6 +107,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
+        stored = self._stored_hero_image(kwargs.get("update_fields"))
         if images.is_new_upload(self.hero_image):  # stored re-encoded, like product images
             self.hero_image = images.normalise(self.hero_image)
         rendered = markdown.render(self.body)
@@ -112,9 +115,17 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+        if stored != self.hero_image.name:  # replaced or cleared
+            images.delete_on_commit(Article, "hero_image", stored)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def _stored_hero_image(self, update_fields) -> str:
+        """The hero image the row holds before a save that may change it ("" for none)."""
+        if self._state.adding or (update_fields is not None and "hero_image" not in update_fields):
+            return ""
+        return Article.objects.filter(pk=self.pk).values_list("hero_image", flat=True).first() or ""
 
     def clean(self) -> None:
         errors = {}
@@ -159,6 +170,12 @@ class Article(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status == self.Status.PUBLISHED and not self.is_scheduled
+
+
+@receiver(post_delete, sender=Article)
+def _delete_hero_image_with_article(sender, instance: Article, **kwargs) -> None:
+    # A signal, not delete(): a queryset delete skips delete(). The history keeps the name, not the file.
+    images.delete_on_commit(Article, "hero_image", instance.hero_image.name)
 
 
 class FAQ(models.Model):

@@ -22,7 +22,7 @@ class ProductForm(forms.Form):
     )
 
     def first_error(self) -> str:
-        return next(iter(self.errors.values()))[0]
+        return str(next(iter(self.errors.values()))[0])
 
 
 class QuantityForm(ProductForm):

@@ -1,13 +1,16 @@
 """Uploaded images (product photos, guide hero images): validate uploads, store them re-encoded and
-resized, and make responsive renditions. Re-encoding keeps only the pixels: whatever else rode along
-in the file (a script, metadata, a misleading extension) is not stored or served."""
+resized, make responsive renditions, and delete them from storage once replaced. Re-encoding keeps
+only the pixels: whatever else rode along in the file (a script, metadata, a misleading extension)
+is not stored or served."""
 
 import io
+from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import models, transaction
 from PIL import Image, ImageOps
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
@@ -80,3 +83,20 @@ def make_renditions(name: str) -> list[dict]:
         renditions.append({"width": copy.width, "height": copy.height, "name": target})
     renditions.append({"width": source.width, "height": source.height, "name": name})
     return renditions
+
+
+def delete_on_commit(model: type[models.Model], field: str, name: str | None, derived: Iterable[str] = ()) -> None:
+    """Delete the stored image `name` and the files `derived` from it (its renditions) once the transaction
+    commits: a change rolled back keeps them. A file some row of `model` still shows in `field` (a row
+    copied with its image) is kept."""
+    if not name:
+        return
+    files = sorted({name, *derived})
+
+    def delete() -> None:
+        if not model._base_manager.filter(**{field: name}).exists():
+            for file in files:
+                default_storage.delete(file)
+
+    # robust: a storage error after the commit is logged; the change it followed is saved all the same.
+    transaction.on_commit(delete, robust=True)

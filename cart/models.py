@@ -1,15 +1,19 @@
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 
 from cart import images
 
-MONEY = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0.01"))]}
+MONEY_VALIDATORS = [MinValueValidator(Decimal("0.01"))]
 
 
 class ProductQuerySet(models.QuerySet):
@@ -23,8 +27,15 @@ class Product(models.Model):
     sku = models.CharField("SKU", max_length=40, unique=True)
     short_description = models.CharField(max_length=250)
     description = models.TextField(blank=True)
-    price = models.DecimalField(**MONEY)
-    sale_price = models.DecimalField(**MONEY, null=True, blank=True, help_text="Leave empty when not on sale.")
+    price = models.DecimalField(max_digits=10, decimal_places=2, validators=MONEY_VALIDATORS)
+    sale_price = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        validators=MONEY_VALIDATORS,
+        null=True,
+        blank=True,
+        help_text="Leave empty when not on sale.",
+    )
     stock = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField("active", default=True, help_text="Inactive products are hidden from the shop.")
     image = models.ImageField(
@@ -57,20 +68,29 @@ class Product(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        stored = self._stored_image(kwargs.get("update_fields"))
         # A new upload is stored re-encoded and resized, and gets its renditions.
         fresh_upload = images.is_new_upload(self.image)
         if fresh_upload:
             self.image = images.normalise(self.image)
         super().save(*args, **kwargs)
-        if fresh_upload:
+        if fresh_upload and self.image.name:
             self.renditions = images.make_renditions(self.image.name)
             super().save(update_fields=["renditions"])
         elif not self.image and self.renditions:
             self.renditions = []
             super().save(update_fields=["renditions"])
+        if stored and stored["image"] != self.image.name:  # replaced or cleared
+            images.delete_on_commit(Product, "image", stored["image"], (r["name"] for r in stored["renditions"]))
 
     def get_absolute_url(self) -> str:
         return reverse("shop:product", kwargs={"slug": self.slug})
+
+    def _stored_image(self, update_fields) -> Mapping[str, Any] | None:
+        """The image and renditions the row holds before a save that may change them."""
+        if self._state.adding or (update_fields is not None and "image" not in update_fields):
+            return None
+        return Product.objects.filter(pk=self.pk).values("image", "renditions").first()
 
     def clean(self) -> None:
         if self.image and not self.image_alt.strip():
@@ -96,6 +116,12 @@ class Product(models.Model):
     @property
     def srcset(self) -> str:
         return ", ".join(f"{default_storage.url(r['name'])} {r['width']}w" for r in self.renditions)
+
+
+@receiver(post_delete, sender=Product)
+def _delete_image_with_product(sender, instance: Product, **kwargs) -> None:
+    # A signal, not delete(): the admin's "delete selected" deletes a queryset.
+    images.delete_on_commit(Product, "image", instance.image.name, (r["name"] for r in instance.renditions))
 
 
 class CartLine(models.Model):

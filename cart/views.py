@@ -5,11 +5,18 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView
+from django_htmx.middleware import HtmxDetails
 
 from cart.cart import Cart, CartError, get_cart
 from cart.forms import ProductForm, QuantityForm
 from cart.models import Product
 from fatigue_site.crossorigin import cross_origin_protected
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it, for the type checker."""
+
+    htmx: HtmxDetails
 
 
 class ProductListView(ListView):
@@ -50,7 +57,7 @@ def _back(request: HttpRequest) -> str:
     return target if same_site and target.startswith("/") else reverse("cart:detail")
 
 
-def _done(request: HttpRequest, text: str, *, status: int = 200) -> HttpResponse:
+def _done(request: HtmxHttpRequest, text: str, *, status: int = 200) -> HttpResponse:
     """Answer an action: the updated fragments for a background request, else a message and a redirect back."""
     if request.htmx:
         on_cart_page = request.htmx.current_url_abs_path == reverse("cart:detail")
@@ -62,7 +69,7 @@ def _done(request: HttpRequest, text: str, *, status: int = 200) -> HttpResponse
     return HttpResponseRedirect(_back(request))
 
 
-def _product_action(request: HttpRequest, form_class, action) -> HttpResponse:
+def _product_action(request: HtmxHttpRequest, form_class, action) -> HttpResponse:
     form = form_class(request.POST)
     if not form.is_valid():
         return _done(request, form.first_error(), status=400)
@@ -78,7 +85,7 @@ def _product_action(request: HttpRequest, form_class, action) -> HttpResponse:
 
 @cross_origin_protected
 @require_POST
-def add(request: HttpRequest) -> HttpResponse:
+def add(request: HtmxHttpRequest) -> HttpResponse:
     def action(cart: Cart, product: Product, data: dict) -> str:
         cart.add(product, data["quantity"])
         return f"Added {data['quantity']} × {product.name} to your cart."
@@ -88,7 +95,7 @@ def add(request: HttpRequest) -> HttpResponse:
 
 @cross_origin_protected
 @require_POST
-def update(request: HttpRequest) -> HttpResponse:
+def update(request: HtmxHttpRequest) -> HttpResponse:
     def action(cart: Cart, product: Product, data: dict) -> str:
         cart.set_quantity(product, data["quantity"])
         return f"{product.name}: quantity is now {data['quantity']}."
@@ -98,7 +105,7 @@ def update(request: HttpRequest) -> HttpResponse:
 
 @cross_origin_protected
 @require_POST
-def remove(request: HttpRequest) -> HttpResponse:
+def remove(request: HtmxHttpRequest) -> HttpResponse:
     def action(cart: Cart, product: Product, data: dict) -> str:
         cart.remove(product)
         return f"Removed {product.name} from your cart."
@@ -108,14 +115,14 @@ def remove(request: HttpRequest) -> HttpResponse:
 
 @cross_origin_protected
 @require_POST
-def clear(request: HttpRequest) -> HttpResponse:
+def clear(request: HtmxHttpRequest) -> HttpResponse:
     get_cart(request).clear()
     return _done(request, "Removed all items from your cart.")
 
 
 @cross_origin_protected
 @require_POST
-def undo(request: HttpRequest) -> HttpResponse:
+def undo(request: HtmxHttpRequest) -> HttpResponse:
     try:
         problems = get_cart(request).undo_clear()
     except CartError as error:

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis import Redis
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -55,12 +56,13 @@ class SharedClientRedisCacheClient(RedisCacheClient):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._clients = {}  # id of a connection pool: its client
+        self._clients: dict[int, Redis] = {}  # id of a connection pool: its client
 
     def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
+        # Django's own private methods, which django-stubs does not declare.
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
         if id(pool) not in self._clients:
-            self._clients[id(pool)] = self._client(connection_pool=pool)
+            self._clients[id(pool)] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
         return self._clients[id(pool)]
 
 

@@ -1,10 +1,21 @@
-"""The project's middleware: a request size limit, no NUL characters, and sessions that the page cache
-can hand on."""
+"""The project's middleware: a Permissions-Policy header, a request size limit, no NUL characters, and
+sessions that the page cache can hand on."""
 
 from django.conf import settings
 from django.contrib.sessions import middleware as sessions
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
+
+
+def permissions_policy(get_response):
+    """Refuse the browser features the site never uses (PERMISSIONS_POLICY), on every response."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+    return middleware
 
 
 def request_size_limit(get_response):

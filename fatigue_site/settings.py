@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "fatigue_site.middleware.permissions_policy",  # every response, page-cache hits and static files too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above gzip, so a shared page is stored compressed; above session, CSRF and messages, so it
     # sees every cookie they set before it stores anything (fatigue_site/pages/).
@@ -192,10 +193,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
-    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],  # the admin sets a few style attributes
+    "style-src": [CSP.SELF],  # the admin's pages add 'unsafe-inline' for their style attributes (fatigue_site/admin.py)
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
@@ -204,6 +205,12 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+# Browser features the site never uses, refused to its pages and to anything they could embed.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), display-capture=(), encrypted-media=(),"
+    " fullscreen=(), geolocation=(), gyroscope=(), hid=(), idle-detection=(), magnetometer=(), microphone=(), midi=(),"
+    " payment=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
+)
 # Served over HTTPS (HTTPS=1, the default with DEBUG off): HSTS, secure cookies, redirect to HTTPS.
 HTTPS = env_bool("HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
@@ -219,16 +226,41 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Logs: one line per record on stdout, a request error with its traceback folded into its line.
 # Nothing sensitive: Django logs the path of a failed request, never its body, cookies or session.
+# A request that fails with an exception also queues that line as a mail to ADMINS (fatigue_site/error_mail.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "line": {"()": "fatigue_site.logs.OneLineFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "line"}},
+    "handlers": {
+        "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "line"},
+        "mail_admins": {"class": "fatigue_site.error_mail.QueuedAdminEmailHandler", "formatter": "line"},
+    },
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"handlers": ["stdout"], "level": "ERROR", "propagate": False}},
+    "loggers": {
+        "django.request": {"handlers": ["stdout", "mail_admins"], "level": "ERROR", "propagate": False},
+        # Not Django's default handlers (with ADMINS, a mail sent inline, with the whole request, for any
+        # django.* error, a refused Host header too): its records reach the root's stdout line.
+        "django": {"handlers": []},
+    },
 }
+
+# Sentry, when SENTRY_DSN is set (SENTRY_ENVIRONMENT names the environment; "production" by default).
+# Like the logs, it gets no cookies, no request bodies, no user and no variables of the failing code.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        release=RELEASE or None,
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+    )
 
 SITE_NAME = os.environ.get("SITE_NAME", "Steady Strength")
 
@@ -250,6 +282,10 @@ PAYMENT_INSTRUCTIONS = os.environ.get(
 )
 SHOP_EMAIL = os.environ.get("SHOP_EMAIL", "orders@localhost")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", SHOP_EMAIL)
+# Who is mailed a request's error (queued by the logging, LOGGING above): "Name <ops@example.com>,dev@example.com"
+ADMINS = env_list("ADMINS")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)  # their sender
+EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 
 # Email, sent in the background by the task worker (manage.py db_worker).
 MAIL_BACKEND = os.environ.get(

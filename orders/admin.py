@@ -4,13 +4,15 @@ from django.core.exceptions import ValidationError
 
 from orders.models import Order, OrderLine
 
+LINE_FIELDS = ("product_name", "sku", "unit_price", "quantity", "total")
+
 
 class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
     can_delete = False
-    fields = ["product_name", "sku", "unit_price", "quantity", "total"]
-    readonly_fields = fields
+    fields = LINE_FIELDS
+    readonly_fields = LINE_FIELDS
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

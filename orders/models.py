@@ -69,8 +69,9 @@ class Order(models.Model):
         with transaction.atomic():
             order = Order.objects.select_for_update().get(pk=self.pk)
             if not order.stock_restored:
-                for line in order.lines.exclude(product=None):
-                    Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+                for line in order.lines.all():
+                    if line.product_id is not None:  # None: the product was deleted since
+                        Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
                 pages.content_changed()
                 order.stock_restored = True
             order.status = Order.Status.CANCELLED

@@ -47,8 +47,8 @@ def _place(cart: Cart, customer: dict, idempotency_key: str, expected_total: Dec
         if existing := Order.objects.filter(idempotency_key=idempotency_key).first():
             return existing
         raise OrderNotPlaced(["Your cart is empty."])
-    products = Product.objects.select_for_update().filter(pk__in=[row.product_id for row in rows]).order_by("pk")
-    products = {product.pk: product for product in products}
+    locked = Product.objects.select_for_update().filter(pk__in=[row.product_id for row in rows]).order_by("pk")
+    products: dict[int | None, Product] = {product.pk: product for product in locked}
 
     problems = []
     for row in rows:

@@ -42,7 +42,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         # session a new key (a late double click), or someone else's copy of the page. Show nothing of it.
         problems = ["This order has been placed already. Its confirmation is on its way by email."]
         return _page(request, form, problems, status=400)
-    if not cart.lines:
+    if cart.key is None or not cart.lines:
         return _page(request, form, ["Your cart is empty, so there is nothing to order."], status=400)
     if not form.is_valid():
         return _page(request, form, [], status=400)

@@ -14,6 +14,16 @@ from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 BROWSER_TIMEOUT_MS = 5_000
 expect.set_options(timeout=BROWSER_TIMEOUT_MS)
 
+# Fixtures that talk to the local Redis server: make test starts it, make check runs without it.
+LIVE_REDIS_FIXTURES = {"live_redis", "redis_sessions", "server_redis"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by mark
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if LIVE_REDIS_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.redis)
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):

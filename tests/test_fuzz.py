@@ -28,6 +28,8 @@ from tests.factories import (
 )
 from tests.forms import Form, exception_of, is_html_page, parse_page
 
+pytestmark = pytest.mark.thorough
+
 MAX_PAGES = 60
 # Compact, as every value costs a request per field: markup, template and SQL share one value.
 BAD_VALUES = [

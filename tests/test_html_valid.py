@@ -28,6 +28,8 @@ from tests.factories import (
 )
 from tests.forms import crawl, is_html_page
 
+pytestmark = pytest.mark.thorough
+
 VNU_JAR = settings.BASE_DIR / "tests/vnu/node_modules/vnu-jar/build/dist/vnu.jar"  # installed by make vnu
 MAX_PAGES = 40
 # Rendered by Django without the site's context (the CSRF failure view, handler500): checked as rendered alone.

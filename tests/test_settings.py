@@ -5,6 +5,8 @@ import sys
 import pytest
 from django.conf import settings
 
+pytestmark = pytest.mark.thorough  # each test starts Python anew
+
 
 def start_django(code: str = "", **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}} | env

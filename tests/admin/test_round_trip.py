@@ -29,7 +29,7 @@ from tests.forms import Form, exception_of, parse_page
 
 # Transactional, as in production: a failed query on PostgreSQL must not abort the test's transaction
 # and turn every later request into an error.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.thorough, pytest.mark.django_db(transaction=True)]
 
 OBJECTS_PER_MODEL = 3
 # Saving a guide stamps "Last updated" unless the editor ticks "minor edit" (articles/admin.py).

@@ -14,7 +14,7 @@ CAPTURE = Path(__file__).with_name("seed_capture.txt")
 SEED_URL = "/guides/deep-muscle-fatigue/"
 CART_LINES = {"0", "My Cart", "No products in the cart.", "Remove All Items"}
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.thorough, pytest.mark.django_db]  # seed_demo for each test
 
 
 @pytest.fixture

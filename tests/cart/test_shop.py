@@ -35,6 +35,7 @@ def test_inactive_product_page_is_404(client):
     assert client.get(product.get_absolute_url()).status_code == 404
 
 
+@pytest.mark.thorough  # the demo content
 def test_seed_demo_adds_seven_products_linked_to_the_guide_in_order():
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())
@@ -52,6 +53,7 @@ def test_seed_demo_adds_seven_products_linked_to_the_guide_in_order():
     assert all(p.image and p.image_alt and p.renditions for p in Product.objects.all())
 
 
+@pytest.mark.thorough  # the demo content
 def test_seed_demo_keeps_a_link_that_staff_removed_removed():
     call_command("seed_demo", stdout=io.StringIO())
     Article.objects.get().product_links.filter(product__sku="DEMO-MAT-01").delete()
@@ -59,6 +61,7 @@ def test_seed_demo_keeps_a_link_that_staff_removed_removed():
     assert "Yoga mat" not in [p.name for p in Article.objects.get().mentioned_products()]
 
 
+@pytest.mark.thorough  # the demo content
 def test_demo_product_copy_makes_no_disease_claims_and_says_it_is_a_placeholder():
     call_command("seed_demo", stdout=io.StringIO())
     for product in Product.objects.all():

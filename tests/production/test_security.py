@@ -28,6 +28,7 @@ def production_environment(**overrides: str) -> dict[str, str]:
     )
 
 
+@pytest.mark.thorough  # starts Python anew
 def test_check_deploy_has_no_warnings_with_the_production_environment():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -40,6 +41,7 @@ def test_check_deploy_has_no_warnings_with_the_production_environment():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+@pytest.mark.thorough  # starts Python anew
 def test_check_deploy_warns_when_https_is_switched_off():
     """The check above can fail: served without HTTPS, cookies and HSTS are not secured."""
     result = subprocess.run(
@@ -68,8 +70,19 @@ def pages(db):
     ]
 
 
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), display-capture=(), encrypted-media=(),"
+    " fullscreen=(), geolocation=(), gyroscope=(), hid=(), idle-detection=(), magnetometer=(), microphone=(), midi=(),"
+    " payment=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
+)
+
+
+def csp_of(response) -> dict[str, str]:
+    return dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+
+
 def assert_security_headers(response, label) -> None:
-    csp = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+    csp = csp_of(response)
     assert csp["script-src"] == "'self'", label
     assert "unsafe" not in csp["script-src"] and "unsafe" not in csp["default-src"], label
     assert csp["frame-ancestors"] == "'none'" and csp["object-src"] == "'none'", label
@@ -77,6 +90,7 @@ def assert_security_headers(response, label) -> None:
     assert response["Referrer-Policy"] == "same-origin", label
     assert response["Cross-Origin-Opener-Policy"] == "same-origin", label
     assert response["X-Frame-Options"] == "DENY", label
+    assert response["Permissions-Policy"] == PERMISSIONS_POLICY, label
 
 
 def test_every_page_carries_the_security_headers(client, pages):
@@ -91,6 +105,7 @@ def test_cached_pages_and_error_and_checkout_pages_carry_the_security_headers(cl
     hit = client.get(pages[1], headers={"Accept-Encoding": "gzip"})
     assert (hit["X-Page-Cache"], hit["Content-Encoding"]) == ("hit", "gzip")
     assert_security_headers(hit, "a page from the cache")
+    assert csp_of(hit)["style-src"] == "'self'"
 
     product = make_product(name="Header test product")
     forged = client.post(
@@ -103,6 +118,36 @@ def test_cached_pages_and_error_and_checkout_pages_carry_the_security_headers(cl
     checkout = client.get(reverse("orders:checkout"))
     assert checkout.status_code == 200 and b"Header test product" in checkout.content
     assert_security_headers(checkout, "the checkout")
+
+
+@pytest.mark.urls("tests.production.error_urls")
+def test_the_server_error_page_carries_the_security_headers(client, db):
+    client.raise_request_exception = False
+    response = client.get("/broken/")
+    assert response.status_code == 500
+    assert_security_headers(response, "the 500 page")
+    assert csp_of(response)["style-src"] == "'self'"
+
+
+def test_site_pages_allow_no_inline_style(client, pages):
+    """Only the admin's pages set style attributes: the site's policy allows none (its pages use none)."""
+    for url in [*pages[:5], pages[6], reverse("orders:checkout"), reverse("admin:login")]:
+        assert csp_of(client.get(url))["style-src"] == "'self'", url
+
+
+def test_admin_pages_allow_inline_style(admin_client, pages):
+    article = make_article()
+    for url in [
+        reverse("admin:index"),
+        reverse("admin:cart_product_changelist"),
+        reverse("admin:articles_article_change", args=[article.pk]),
+        reverse("admin:articles_article_history", args=[article.pk]),  # django-simple-history sets a style attribute
+        reverse("admin:cart_product_changelist") + "?created_at__year=99999999",  # the project's 400 for a bad filter
+    ]:
+        response = admin_client.get(url)
+        assert response.status_code in {200, 400}, url
+        assert csp_of(response)["style-src"] == "'self' 'unsafe-inline'", url
+        assert_security_headers(response, url)
 
 
 def test_pages_have_no_inline_scripts_or_event_handlers(client, pages):
