@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.test import Client
+from django.test import Client, override_settings
 
 from tests.factories import (
+    CUSTOMER,
     make_article,
     make_author,
     make_category,
@@ -105,12 +106,21 @@ def test_every_page_is_valid_html(shop, tmp_path):
 
     not_found = visitor.get("/no-such-page/")
     rejected = visitor.post("/cart/add/", {"product": magnesium.pk, "quantity": 0})
+    with override_settings(ORDER_DETAILS_SECONDS=0):  # the confirmation once it no longer shows the address
+        private = visitor.get(confirmation)
+    with override_settings(ORDER_LIMIT_PER_SESSION=1):  # the checkout refusing one order too many
+        checkout = visitor.get("/checkout/").context["form"].initial
+        limited = visitor.post("/checkout/", CUSTOMER | {key: str(value) for key, value in checkout.items()})
     for _ in range(settings.AXES_FAILURE_LIMIT):
         locked_out = visitor.post("/admin/login/", {"username": "nobody", "password": "wrong"})
-    assert (not_found.status_code, rejected.status_code, locked_out.status_code) == (404, 400, 429)
+    statuses = [response.status_code for response in (not_found, rejected, private, limited, locked_out)]
+    assert statuses == [404, 400, 200, 429, 429]
+    assert "To protect your privacy" in private.text
     pages |= {
         "404 page": not_found.content.decode(),
         "cart/rejected.html": rejected.content.decode(),
+        "confirmation after ORDER_DETAILS_SECONDS": private.content.decode(),
+        "checkout refused by a limit": limited.content.decode(),
         "admin/locked_out.html": locked_out.content.decode(),
     }
     pages |= {name: render_to_string(name) for name in ALONE}
