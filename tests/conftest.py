@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from fatigue_site import pages
 from fatigue_site.cache import writes_lost
-from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+from fatigue_site.testing.chromium import CHROMIUM, CHROMIUM_ARGS
 
 # Fail fast: every page here is local, and nothing should take seconds.
 BROWSER_TIMEOUT_MS = 5_000

@@ -16,10 +16,10 @@ from pytest_django.asserts import assertContains, assertNotContains
 from cart.cart import Cart
 from cart.models import CartLine
 from fatigue_site import pages
+from fatigue_site.testing.servers import use_redis
 from orders.models import Order
 from tests.factories import CUSTOMER, make_article, make_faq, make_product, place_order_through_checkout
 from tests.html import badge, find_all, parse, text
-from tests.production.servers import use_redis
 
 pytestmark = pytest.mark.django_db
 

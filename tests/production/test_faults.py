@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from fatigue_site import pages
+from fatigue_site.testing.servers import use_redis
 from tests.factories import make_article, make_product
 from tests.html import badge
-from tests.production.servers import use_redis
 
 LIVE_REDIS = "redis://127.0.0.1:6379/15"  # a database of its own, flushed by these tests
 DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens there

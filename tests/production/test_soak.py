@@ -15,9 +15,9 @@ from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from cart.models import CartLine, Product
+from fatigue_site.testing.servers import Visitor
 from orders.models import Order, OrderLine
 from tests.factories import CUSTOMER, make_product
-from tests.production.servers import Visitor
 
 pytestmark = pytest.mark.slow
 

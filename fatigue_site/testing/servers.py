@@ -113,12 +113,18 @@ class AppServer:
             )
         self.wait_until_answering(timeout)
 
+    @property
+    def running(self) -> subprocess.Popen:
+        if self.process is None:
+            raise RuntimeError("the server was never started")
+        return self.process
+
     def wait_until_answering(self, timeout: float) -> None:
         """Poll until the server answers HTTP at all (its health may still be failing)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.process.returncode}:\n{self.log.read_text()}")
+            if self.running.poll() is not None:
+                raise RuntimeError(f"the server exited with {self.running.returncode}:\n{self.log.read_text()}")
             try:
                 httpx.get(f"{self.url}/healthz", timeout=5)
                 return
@@ -128,8 +134,8 @@ class AppServer:
 
     def kill(self) -> None:
         """SIGKILL the server and its workers at once: no graceful shutdown, requests in flight are cut."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
+        os.killpg(self.running.pid, signal.SIGKILL)
+        self.running.wait()
 
     def stop(self) -> None:
         """SIGTERM to the server and everything it started (gunicorn's workers, make serve's worker)."""
