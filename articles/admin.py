@@ -1,15 +1,14 @@
-from datetime import timedelta
-
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import Q
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles.models import FAQ, Article, ArticleProduct, Author, Category
+from articles import markdown
+from articles.models import FAQ, Article, ArticleProduct, Author, Category, Reference
 
 
 def renumber(rows) -> None:
@@ -19,17 +18,16 @@ def renumber(rows) -> None:
             type(row).objects.filter(pk=row.pk).update(order=number)
 
 
-class ReviewOverdueFilter(admin.SimpleListFilter):
+class ReviewDueFilter(admin.SimpleListFilter):
     title = "medical review"
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("overdue", f"Overdue (over {settings.REVIEW_PERIOD_DAYS} days or never)")]
+        return [("due", f"Due (published, reviewed {settings.REVIEW_PERIOD_DAYS} or more days ago, or never)")]
 
     def queryset(self, request, queryset):
-        if self.value() == "overdue":
-            due = timezone.localdate() - timedelta(days=settings.REVIEW_PERIOD_DAYS)
-            return queryset.filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=due))
+        if self.value() == "due":
+            return queryset.review_due()
         return queryset
 
 
@@ -54,6 +52,38 @@ class FAQInline(admin.StackedInline):
     fields = ["order", "question", "answer"]
 
 
+class ReferenceFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        """Every [^key] the body cites must be one of the sources kept here."""
+        super().clean()
+        keys = [
+            form.cleaned_data["key"]
+            for form in self.forms
+            if form.cleaned_data.get("key") and not form.cleaned_data.get("DELETE")
+        ]
+        missing = markdown.render(self.instance.body, dict.fromkeys(keys, 0)).missing
+        if missing:
+            cited = ", ".join(f"[^{key}]" for key in missing)
+            raise ValidationError(f"The body cites {cited}, but no source below has that key: add it or fix the body.")
+
+
+class ReferenceInline(admin.StackedInline):
+    model = Reference
+    formset = ReferenceFormSet
+    extra = 0
+    fields = ["order", "key", "authors", "title", "publisher", "year", "url", "doi", "pmid", "accessed", "link_check"]
+    readonly_fields = ["link_check"]
+    verbose_name = "source"
+
+    @admin.display(description="link check")
+    def link_check(self, reference: Reference) -> str:
+        if reference.checked_at is None:
+            return "Not checked yet (manage.py check_references)."
+        outcome = reference.check_error or f"HTTP {reference.check_status}"
+        checked = timezone.localtime(reference.checked_at).strftime("%Y-%m-%d %H:%M")
+        return f"{'Broken' if reference.is_broken else 'OK'}: {outcome}, {checked}"
+
+
 class ArticleProductInline(admin.TabularInline):
     model = ArticleProduct
     extra = 0
@@ -65,14 +95,14 @@ class ArticleProductInline(admin.TabularInline):
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = ["title", "status_label", "publish_time", "last_updated", "reviewed_by", "last_reviewed"]
-    list_filter = ["status", "category", ReviewOverdueFilter]
+    list_filter = ["status", "category", ReviewDueFilter]
     list_select_related = ["reviewed_by"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     autocomplete_fields = ["author", "reviewed_by"]
     readonly_fields = ["preview", "last_updated", "created_at"]
-    inlines = [FAQInline, ArticleProductInline]
+    inlines = [FAQInline, ReferenceInline, ArticleProductInline]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "category", "body", "preview"]}),
@@ -118,14 +148,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         renumber(form.instance.faqs.all())
+        renumber(form.instance.references.all())
         renumber(form.instance.product_links.all())
 
     @admin.action(description="Publish the selected guides now")
     def publish(self, request, queryset):
         published, refused = 0, []
-        for article in queryset.exclude(status=Article.Status.PUBLISHED):
-            if article.author_id is None or article.reviewed_by_id is None:
-                refused.append(article.title)
+        for article in queryset.exclude(status=Article.Status.PUBLISHED).select_related("reviewed_by"):
+            if problems := article.publication_problems():
+                refused.append(f"{article.title} ({' '.join(problems.values())})")
                 continue
             article.status = Article.Status.PUBLISHED
             article.published_at = article.published_at or timezone.now()
@@ -134,9 +165,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             published += 1
         self.message_user(request, f"Published {published} guide(s).")
         if refused:
-            self.message_user(
-                request, f"Not published, they need an author and a reviewer: {', '.join(refused)}.", messages.WARNING
-            )
+            self.message_user(request, f"Not published: {'; '.join(refused)}", messages.WARNING)
 
     @admin.action(description="Unpublish the selected guides (back to draft)")
     def unpublish(self, request, queryset):
@@ -164,5 +193,39 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
-    list_display = ["name", "credentials"]
-    search_fields = ["name"]
+    list_display = ["name", "role", "credentials"]
+    search_fields = ["name", "credentials"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "role", "credentials", "bio", "photo", "photo_alt"]
+
+    def view_on_site(self, person: Author) -> str:
+        return person.get_absolute_url()
+
+
+class BrokenFilter(admin.SimpleListFilter):
+    title = "link check"
+    parameter_name = "link"
+
+    def lookups(self, request, model_admin):
+        return [("broken", "Broken at the last check")]
+
+    def queryset(self, request, queryset):
+        return queryset.broken() if self.value() == "broken" else queryset
+
+
+@admin.register(Reference)
+class ReferenceAdmin(SimpleHistoryAdmin):
+    """Sources are edited on their guide; this list finds the broken ones across all guides."""
+
+    list_display = ["title", "article", "url", "check_status", "check_error", "checked_at"]
+    list_filter = [BrokenFilter]
+    list_select_related = ["article"]
+    search_fields = ["title", "url", "doi", "pmid"]
+    readonly_fields = ["article", "checked_at", "check_status", "check_error"]
+    fields = [
+        "article", "order", "key", "authors", "title", "publisher", "year", "url", "doi", "pmid", "accessed",
+        "checked_at", "check_status", "check_error",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False

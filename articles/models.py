@@ -1,12 +1,17 @@
+import datetime
 import math
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Now
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from articles import markdown
@@ -31,20 +36,73 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
+def review_due_date(last_reviewed: datetime.date | None) -> datetime.date | None:
+    """When a guide reviewed on `last_reviewed` is due for its next review (REVIEW_PERIOD_DAYS later)."""
+    if last_reviewed is None:
+        return None
+    return last_reviewed + datetime.timedelta(days=settings.REVIEW_PERIOD_DAYS)
+
+
 class Author(models.Model):
-    """A writer or medical reviewer named on guides."""
+    """A person named on guides: a writer, a medical reviewer, or both. Each has a page."""
 
     name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True, help_text="The address of their page: /people/<slug>/.")
+    role = models.CharField(max_length=120, blank=True, help_text="e.g. Health writer, Medical reviewer.")
     credentials = models.CharField(
-        max_length=200, blank=True, help_text="Shown after the name, e.g. a professional qualification."
+        max_length=200,
+        blank=True,
+        help_text="Shown after the name, e.g. a professional qualification. A medical reviewer needs them.",
     )
-    bio = models.TextField(blank=True)
+    bio = models.TextField(blank=True, help_text="A few sentences: their background and what they write or review.")
+    photo = models.ImageField(
+        upload_to="people/",
+        blank=True,
+        validators=[images.validate_image],
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_alt = models.CharField("photo alt text", max_length=200, blank=True)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = "person"
+        verbose_name_plural = "people"
 
     def __str__(self) -> str:
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    def save(self, *args, **kwargs) -> None:
+        stored = "" if self._state.adding else Author.objects.filter(pk=self.pk).values_list("photo", flat=True)[0]
+        if not self.slug:
+            self.slug = self._free_slug()
+        if images.is_new_upload(self.photo):
+            self.photo = images.normalise(self.photo)
+        super().save(*args, **kwargs)
+        if stored != self.photo.name:
+            images.delete_on_commit(Author, "photo", stored)
+
+    def get_absolute_url(self) -> str:
+        return reverse("person", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.photo and not self.photo_alt.strip():
+            raise ValidationError({"photo_alt": "Describe the photo for people who cannot see it."})
+
+    def _free_slug(self) -> str:
+        base = slugify(self.name)[:100] or "person"
+        slug, number = base, 1
+        while Author.objects.filter(slug=slug).exists():
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
+
+
+@receiver(post_delete, sender=Author)
+def _delete_photo_with_person(sender, instance: Author, **kwargs) -> None:
+    images.delete_on_commit(Author, "photo", instance.photo.name)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -54,6 +112,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def related_to(self, article: "Article") -> "ArticleQuerySet":
         return self.filter(category_id=article.category_id).exclude(pk=article.pk)
+
+    def review_due(self, within_days: int = 0) -> "ArticleQuerySet":
+        """Published guides (scheduled ones too) never reviewed, or whose next review (see review_due_date)
+        falls on or before `within_days` days from today."""
+        cutoff = timezone.localdate() + datetime.timedelta(days=within_days - settings.REVIEW_PERIOD_DAYS)
+        due = Q(last_reviewed__isnull=True) | Q(last_reviewed__lte=cutoff)
+        return self.filter(due, status=Article.Status.PUBLISHED)
 
 
 class Article(models.Model):
@@ -67,6 +132,7 @@ class Article(models.Model):
     body = models.TextField(help_text="Markdown. Start sections with '## ' headings; they form the contents list.")
     body_html = models.TextField(editable=False, default="")
     toc = models.JSONField(editable=False, default=list)
+    cited = models.JSONField(editable=False, default=list)  # the keys of the sources the body cites
     hero_image = models.ImageField(
         upload_to="articles/",
         blank=True,
@@ -97,7 +163,7 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["body_html", "toc", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["body_html", "toc", "cited", "updated_at"])
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -110,8 +176,8 @@ class Article(models.Model):
         stored = self._stored_hero_image(kwargs.get("update_fields"))
         if images.is_new_upload(self.hero_image):  # stored re-encoded, like product images
             self.hero_image = images.normalise(self.hero_image)
-        rendered = markdown.render(self.body)
-        self.body_html, self.toc = rendered.html, rendered.toc
+        rendered = markdown.render(self.body, self.citation_numbers())
+        self.body_html, self.toc, self.cited = rendered.html, rendered.toc, list(rendered.cited)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
@@ -131,13 +197,40 @@ class Article(models.Model):
         errors = {}
         if self.hero_image and not self.hero_image_alt.strip():
             errors["hero_image_alt"] = "Describe the hero image for people who cannot see it."
+        if self.last_reviewed and self.last_reviewed > timezone.localdate():
+            errors["last_reviewed"] = "The review date cannot be in the future."
         if self.status == self.Status.PUBLISHED:
-            if self.author_id is None:
-                errors["author"] = "A published guide needs an author."
-            if self.reviewed_by_id is None:
-                errors["reviewed_by"] = "A published guide needs a medical reviewer."
+            errors = self.publication_problems() | errors
         if errors:
             raise ValidationError(errors)
+
+    def publication_problems(self) -> dict[str, str]:
+        """What stops this guide being published, by field: empty when it may be. The admin form, the
+        publish action and the importer all ask this."""
+        problems = {}
+        if self.author_id is None:
+            problems["author"] = "A published guide needs an author."
+        if self.reviewed_by is None:
+            problems["reviewed_by"] = "A published guide needs a medical reviewer."
+        elif self.reviewed_by_id == self.author_id:
+            problems["reviewed_by"] = "The medical reviewer must be someone other than the author."
+        elif not self.reviewed_by.credentials.strip():
+            problems["reviewed_by"] = "The medical reviewer needs credentials: add them on their person page."
+        if self.last_reviewed is None:
+            problems["last_reviewed"] = "Give the date of the medical review."
+        return problems
+
+    def citation_numbers(self) -> dict[str, int]:
+        """The number each source is cited by in the body, {key: 1, ...}, in the order of the Sources list."""
+        if self.pk is None:
+            return {}
+        keys = Reference.objects.filter(article_id=self.pk).values_list("key", flat=True)
+        return {key: number for number, key in enumerate(keys, start=1)}
+
+    def render_citations(self) -> None:
+        """Render the body again after its sources changed (their numbers are in the HTML)."""
+        rendered = markdown.render(self.body, self.citation_numbers())
+        Article.objects.filter(pk=self.pk).update(body_html=rendered.html, toc=rendered.toc, cited=list(rendered.cited))
 
     def record_slug_change(self, old_slug: str) -> None:
         """Keep `old_slug` working: it redirects here for good."""
@@ -153,6 +246,10 @@ class Article(models.Model):
     def has_been_published(self) -> bool:
         """True if the guide is published or ever was (its history says so): readers may have linked to it."""
         return self.status == self.Status.PUBLISHED or self.history.filter(status=self.Status.PUBLISHED).exists()
+
+    @property
+    def next_review_due(self) -> datetime.date | None:
+        return review_due_date(self.last_reviewed)
 
     @property
     def reading_time(self) -> int:
@@ -226,3 +323,75 @@ class SlugRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_slug} → {self.article.slug}"
+
+
+DOI_FORMAT = RegexValidator(r"^10\.\d{4,9}/\S+$", "A DOI looks like 10.1000/xyz123 (without https://doi.org/).")
+PMID_FORMAT = RegexValidator(r"^[1-9]\d{0,8}$", "A PubMed ID is a number of up to 9 digits, e.g. 31452104.")
+
+
+class ReferenceQuerySet(models.QuerySet):
+    def broken(self) -> "ReferenceQuerySet":
+        """References whose URL failed its last check (an error, or an HTTP status of 400 or more)."""
+        return self.exclude(url="").filter(Q(check_status__gte=400) | ~Q(check_error=""))
+
+
+class Reference(models.Model):
+    """A source a guide cites. The body cites it as [^key]; the page numbers it by its order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    order = models.PositiveIntegerField(default=0)
+    key = models.SlugField(max_length=40, help_text="Cite it in the body as [^key], e.g. [^nhs-fatigue].")
+    authors = models.CharField(max_length=300, blank=True, help_text="e.g. Smith J, Jones K; or an organisation.")
+    title = models.CharField(max_length=400)
+    publisher = models.CharField("publisher or journal", max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True, validators=[DOI_FORMAT])
+    pmid = models.CharField("PubMed ID", max_length=9, blank=True, validators=[PMID_FORMAT])
+    accessed = models.DateField(null=True, blank=True, help_text="When the URL was last read.")
+    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    check_status = models.PositiveSmallIntegerField("HTTP status", null=True, blank=True, editable=False)
+    check_error = models.CharField(max_length=200, blank=True, editable=False)
+
+    objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["checked_at", "check_status", "check_error"])
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["article", "key"], name="reference_key_once_per_guide")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors = {}
+        this_year = timezone.localdate().year
+        if self.year is not None and not 1500 <= self.year <= this_year:
+            errors["year"] = f"Give a year between 1500 and {this_year}."
+        if self.accessed and self.accessed > timezone.localdate():
+            errors["accessed"] = "The accessed date cannot be in the future."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def link(self) -> str:
+        """Where a reader can read the source: its URL, else its DOI, else its PubMed page."""
+        if self.url:
+            return self.url
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        return ""
+
+    @property
+    def is_broken(self) -> bool:
+        return bool(self.url) and (bool(self.check_error) or (self.check_status or 0) >= 400)
+
+
+@receiver(post_save, sender=Reference)
+@receiver(post_delete, sender=Reference)
+def _number_citations_again(sender, instance: Reference, **kwargs) -> None:
+    article = Article.objects.filter(pk=instance.article_id).first()  # gone when the guide itself is deleted
+    if article is not None:
+        article.render_citations()

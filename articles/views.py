@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
-from articles.models import Article, Category, SlugRedirect
+from articles.models import Article, Author, Category, SlugRedirect
 from fatigue_site import pages
 
 RELATED_GUIDES = 3
@@ -79,12 +79,30 @@ class ArticleDetailView(DetailView):
         ]
         return super().get_context_data(
             faqs=article.faqs.all(),
+            references=article.references.all(),
             products=article.mentioned_products,
             related=Article.objects.published().related_to(article).select_related("category")[:RELATED_GUIDES],
             breadcrumbs=breadcrumbs,
             preview=self.preview,
             body_seconds=settings.PAGE_CACHE_SECONDS,
             body_generation=(pages.release(), self.generation) if self.generation else None,
+            **kwargs,
+        )
+
+
+class PersonView(DetailView):
+    """A writer's or reviewer's page: who they are, and the published guides they wrote and reviewed."""
+
+    model = Author
+    context_object_name = "person"
+    template_name = "articles/person_detail.html"
+
+    def get_context_data(self, **kwargs):
+        published = Article.objects.published().select_related("category")
+        return super().get_context_data(
+            written=published.filter(author=self.object),
+            reviewed=published.filter(reviewed_by=self.object),
+            breadcrumbs=[{"title": "Home", "url": reverse("home")}, {"title": self.object.name, "url": None}],
             **kwargs,
         )
 

@@ -3,6 +3,7 @@ inline styles its pages need allowed on them alone."""
 
 from functools import update_wrapper
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
@@ -15,9 +16,22 @@ from django.views.decorators.csp import csp_override
 ADMIN_CSP = settings.SECURE_CSP | {"style-src": [*settings.SECURE_CSP["style-src"], CSP.UNSAFE_INLINE]}
 
 
+REVIEW_PERIOD_DAYS = settings.REVIEW_PERIOD_DAYS
+
+
 class AdminSite(admin.AdminSite):
     site_header = f"{settings.SITE_NAME} admin"
     site_title = site_header
+    index_template = "admin/site_index.html"
+
+    def index(self, request, extra_context=None):
+        """The admin's index, telling editors how many guides are due for their medical review."""
+        if request.user.has_perm("articles.view_article"):
+            # By name: this module is imported as the admin app is configured, before any model.
+            articles = apps.get_model("articles", "Article").objects
+            due = {"reviews_due": articles.review_due().count(), "review_period_days": REVIEW_PERIOD_DAYS}
+            extra_context = due | (extra_context or {})
+        return super().index(request, extra_context)
 
     def admin_view(self, view, cacheable=False):
         """Django's admin view, under ADMIN_CSP; a list answers 400 where a filter value in the address is

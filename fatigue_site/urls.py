@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from articles.views import HomeView
+from articles.views import HomeView, PersonView
 from fatigue_site.pages import shared_page
 from fatigue_site.views import bench_floor, healthz
 
@@ -12,6 +12,7 @@ handler500 = "fatigue_site.views.server_error"
 urlpatterns = [
     path("", shared_page(HomeView.as_view()), name="home"),
     path("guides/", include("articles.urls")),
+    path("people/<slug:slug>/", shared_page(PersonView.as_view()), name="person"),
     path("shop/", include("cart.shop_urls")),
     path("cart/", include("cart.urls")),
     path("", include("orders.urls")),

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import FAQ, Article, Author, Category
+from articles.models import FAQ, Article, Author, Category, Reference
 from cart.models import Product
 from orders.models import Order
 
@@ -27,6 +27,11 @@ def make_author(**overrides) -> Author:
     return Author.objects.create(**fields)
 
 
+def make_reviewer(**overrides) -> Author:
+    """A medical reviewer: a person with (placeholder) credentials."""
+    return make_author(**{"credentials": "Placeholder credentials"} | overrides)
+
+
 def make_article(**overrides) -> Article:
     number = next(_sequence)
     fields = {
@@ -41,8 +46,32 @@ def make_article(**overrides) -> Article:
         fields["category"] = make_category()
     if fields["status"] == Article.Status.PUBLISHED:  # as Article.clean() asks of a published guide
         fields.setdefault("author", make_author())
-        fields.setdefault("reviewed_by", make_author())
+        fields.setdefault("reviewed_by", make_reviewer())
+        fields.setdefault("last_reviewed", timezone.localdate() - timedelta(days=7))
     return Article.objects.create(**fields)
+
+
+SOURCED_BODY = (
+    "## Why\n\nA [link](/guides/) and a claim with a source[^first] and two[^first][^second].\n\n"
+    "## When to worry\n\n::: see-a-doctor\n- A sign\n- Another sign\n\nSee a doctor.\n:::\n\n> A quote.\n"
+)
+
+
+def make_sourced_article(**overrides) -> Article:
+    """A published guide with what readers check: a "when to see a doctor" callout and two cited sources
+    (one on the web, one a journal paper with a DOI and a PubMed ID)."""
+    article = make_article(**{"body": SOURCED_BODY} | overrides)
+    make_reference(article, key="first", url="https://example.org/fatigue", accessed=timezone.localdate())
+    make_reference(article, key="second", authors="Placeholder A", publisher="Placeholder Journal", year=2020,
+                   doi="10.1000/placeholder", pmid="12345678")  # fmt: skip
+    article.refresh_from_db()
+    return article
+
+
+def make_reference(article: Article, **overrides) -> Reference:
+    number = next(_sequence)
+    fields = {"key": f"source-{number}", "title": f"Placeholder source {number}", "order": number} | overrides
+    return Reference.objects.create(article=article, **fields)
 
 
 def make_faq(article: Article, **overrides) -> FAQ:

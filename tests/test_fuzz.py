@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from articles.models import FAQ, Article, Author, Category
+from articles.models import FAQ, Article, Author, Category, Reference
 from cart.models import Product
 from orders.models import Order, OrderLine
 from tests import forms
@@ -23,6 +23,7 @@ from tests.factories import (
     make_category,
     make_faq,
     make_product,
+    make_sourced_article,
     place_order_through_checkout,
     png,
 )
@@ -186,7 +187,8 @@ def state() -> dict:
         "articles": list(Article.objects.order_by("pk").values_list("pk", "status", "updated_at")),
         "faqs": FAQ.objects.count(),
         "categories": Category.objects.count(),
-        "authors": Author.objects.count(),
+        "people": Author.objects.count(),
+        "sources": Reference.objects.count(),
     }
 
 
@@ -201,7 +203,7 @@ def shop(transactional_db):
         make_product(name="Sold out", stock=0),
         make_product(name="Retired", is_active=False),
     ]
-    guide = make_article(category=category, author=author, reviewed_by=author)
+    guide = make_sourced_article(category=category, author=author)
     make_faq(guide)
     for product in products[:3]:
         guide.product_links.create(product=product)

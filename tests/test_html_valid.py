@@ -24,6 +24,7 @@ from tests.factories import (
     make_category,
     make_faq,
     make_product,
+    make_sourced_article,
     place_order_through_checkout,
     png,
 )
@@ -42,20 +43,18 @@ def shop(db):
     """Some of everything the pages show: a reviewed guide with a hero image, FAQs and products, a
     product with an image, one on sale, one sold out, and a second guide in the category."""
     category = make_category(name="Recovery", description="Rest and recovery.")
-    author = make_author()
+    author = make_author(credentials="Placeholder credentials", photo=png(64, 64), photo_alt="A face")
     products = [
         make_product(name="Magnesium", image=png(64, 64), image_alt="A jar", description="One.\n\nTwo."),
         make_product(name="Roller", price=Decimal("12.00"), sale_price=Decimal("8.00")),
         make_product(name="Sold out", stock=0),
     ]
-    guide = make_article(
+    guide = make_sourced_article(
         category=category,
         author=author,
-        reviewed_by=author,
         last_reviewed=date(2026, 3, 2),
         hero_image=png(64, 64),
         hero_image_alt="A runner",
-        body="## Why\n\nA [link](/guides/) and a list:\n\n- one\n- two\n\n## What helps\n\n> A quote.\n",
     )
     make_faq(guide)
     for product in products:

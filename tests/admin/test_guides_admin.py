@@ -6,7 +6,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
 
 from articles.models import Article
-from tests.factories import make_article, make_author, make_category, make_faq, make_product, png
+from tests.factories import make_article, make_author, make_category, make_faq, make_product, make_reviewer, png
 from tests.html import find_all, parse, text
 
 pytestmark = pytest.mark.django_db
@@ -31,9 +31,11 @@ def guide_data(**overrides) -> dict:
         "category": make_category().pk,
         "body": "## Why sleep\n\nMuscles repair during sleep.\n",
         "author": make_author().pk,
-        "reviewed_by": make_author().pk,
+        "reviewed_by": make_reviewer().pk,
+        "last_reviewed": timezone.localdate().isoformat(),
         "status": "draft",
         **inline_management("faqs", 3),
+        **inline_management("references", 0),
         **inline_management("product_links", 0),
     }
     for number, question in enumerate(["First?", "Second?", "Third?"]):
@@ -77,6 +79,7 @@ def test_write_reorder_preview_and_publish_a_guide(login_as, client):
         reorder |= {f"faqs-{number}-id": str(faq.pk), f"faqs-{number}-article": str(article.pk)}
         reorder |= {f"faqs-{number}-order": order}
     reorder |= {"category": article.category_id, "author": article.author_id, "reviewed_by": article.reviewed_by_id}
+    reorder |= {"last_reviewed": article.last_reviewed.isoformat()}
     editor.post(f"/admin/articles/article/{article.pk}/change/", reorder)
     assert [(f.question, f.order) for f in article.faqs.all()] == [("Second?", 1), ("Third?", 2), ("First?", 3)]
 
@@ -108,6 +111,8 @@ def test_products_mentioned_are_saved_in_order(login_as):
         ({"summary": "x" * 161}, "Ensure this value has at most 160 characters (it has 161)."),
         ({"status": "published", "author": ""}, "A published guide needs an author."),
         ({"status": "published", "reviewed_by": ""}, "A published guide needs a medical reviewer."),
+        ({"status": "published", "last_reviewed": ""}, "Give the date of the medical review."),
+        ({"last_reviewed": "2999-01-01"}, "The review date cannot be in the future."),
         ({"hero_image_alt": ""}, "Describe the hero image for people who cannot see it."),
         ({"slug": "taken"}, "Article with this Slug already exists."),
     ],
@@ -172,15 +177,20 @@ def test_renaming_a_published_guide_keeps_the_old_address(login_as, client):
     assert client.get("/guides/sleep-guide/").status_code == 200
 
 
-def test_list_marks_scheduled_guides_and_filters_overdue_reviews(login_as):
-    make_article(title="Due soon", published_at=timezone.now() + timezone.timedelta(days=1))
-    make_article(title="Reviewed lately", last_reviewed=timezone.localdate())
+def test_list_marks_scheduled_guides_and_filters_reviews_due(login_as, settings):
+    settings.REVIEW_PERIOD_DAYS = 30
+    make_article(title="Scheduled, due", published_at=timezone.now() + timezone.timedelta(days=1), last_reviewed=None)
+    make_article(title="Reviewed long ago", last_reviewed=timezone.localdate() - timezone.timedelta(days=30))
+    make_article(title="Reviewed lately", last_reviewed=timezone.localdate() - timezone.timedelta(days=29))
+    make_article(title="A draft", status="draft", last_reviewed=None)
     listing = login_as("Editors").get("/admin/articles/article/")
     assertContains(listing, "Scheduled")
     assertContains(listing, "Publish time (UTC)")
-    overdue = login_as("Editors", username="other").get("/admin/articles/article/?review=overdue")
-    assertContains(overdue, "Due soon")
-    assert "Reviewed lately" not in overdue.content.decode()
+    due = login_as("Editors", username="other").get("/admin/articles/article/?review=due")
+    assert [text(a) for a in find_all(parse(due.content), "th", **{"class": "field-title"})] == [
+        "Scheduled, due",
+        "Reviewed long ago",
+    ]
 
 
 def test_change_form_links_to_the_preview_and_view_on_site_only_when_live(login_as):

@@ -22,6 +22,8 @@ from tests.factories import (
     make_category,
     make_faq,
     make_product,
+    make_reviewer,
+    make_sourced_article,
     place_order_through_checkout,
     png,
 )
@@ -67,20 +69,21 @@ def objects(roles, superuser, django_user_model, settings):
     editor.groups.set(Group.objects.filter(name="Editors"))
     django_user_model.objects.create_user("reader", "", "pw", first_name="Rea", last_name="Der")
 
-    category, author, reviewer = make_category(), make_author(credentials="MD"), make_author()
+    category, author = make_category(), make_author(credentials="MD", photo=png(64, 64), photo_alt="A face")
+    reviewer = make_reviewer()
     products = [
         make_product(image=png(64, 64), image_alt="A jar"),
         make_product(sale_price=8),
         make_product(stock=0, is_active=False),
     ]
-    guide = make_article(
+    guide = make_sourced_article(
         category=category, author=author, reviewed_by=reviewer, hero_image=png(64, 64), hero_image_alt="A runner"
     )
     make_faq(guide)
     make_faq(guide, answer="Two\nlines")
     guide.product_links.create(product=products[0])
     make_article(category=category, status=Article.Status.DRAFT, published_at=None)
-    make_article(author=author, reviewed_by=author, body="Plain text, no headings.\r\n\r\n* a list\r\n")
+    make_article(author=reviewer, reviewed_by=author, body="Plain text, no headings.\r\n\r\n* a list\r\n")
 
     shopper = Client()  # an order (with its lines and its email task) placed through the checkout
     shopper.post("/cart/add/", {"product": products[0].pk, "quantity": 2})

@@ -16,7 +16,10 @@ GUIDE = dedent(
     summary: How sleep supports recovery, in plain words.
     category: Sleep
     author: Demo author (placeholder)
-    reviewer: Demo reviewer (placeholder)
+    reviewer:
+      name: Demo reviewer (placeholder)
+      credentials: Placeholder credentials
+    last_reviewed: 2026-01-31
     status: published
     faqs:
       - question: How long should I sleep?

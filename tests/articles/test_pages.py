@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.defaults import server_error
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from articles.models import Article
+from articles.models import Article, Reference
 from tests.factories import make_article, make_author, make_category, make_faq
 from tests.html import find_all, parse, text
 
@@ -117,13 +117,16 @@ def test_guide_page_has_breadcrumbs_and_related_guides_from_its_category(client)
 
 
 @pytest.mark.parametrize("faq_count", [1, 20])
-def test_guide_page_runs_four_queries_whatever_the_number_of_faqs(client, django_assert_num_queries, faq_count):
-    article = make_article(author=make_author(), reviewed_by=make_author())
-    for _ in range(faq_count):
+def test_guide_page_runs_five_queries_whatever_the_number_of_faqs_and_sources(
+    client, django_assert_num_queries, faq_count
+):
+    article = make_article()
+    for number in range(faq_count):
         make_faq(article)
-    # Rendered afresh (the first visit): the guide with its people, its FAQs, the products it
-    # mentions, the related guides. Later visits come from the cache (tests/test_page_cache.py).
-    with django_assert_num_queries(4):
+        Reference.objects.create(article=article, key=f"source-{number}", title=f"Source {number}")
+    # Rendered afresh (the first visit): the guide with its people, its FAQs, its sources, the products
+    # it mentions, the related guides. Later visits come from the cache (tests/test_page_cache.py).
+    with django_assert_num_queries(5):
         response = client.get(article.get_absolute_url())
     assert len(find_all(parse(response.content), "details", **{"class": "faq"})) == faq_count
 

@@ -218,9 +218,9 @@ def test_guide_page_query_count_with_a_five_line_cart(client, django_assert_num_
         product = make_product()
         article.product_links.create(product=product)
         client.post("/cart/add/", {"product": product.pk, "quantity": 1})
-    # The first visit, nothing cached: session, guide, FAQs, products mentioned, related guides,
-    # cart lines. Once the guide's body is cached it is three (tests/test_page_cache.py).
-    with django_assert_num_queries(6):
+    # The first visit, nothing cached: session, guide, FAQs, sources, products mentioned, related
+    # guides, cart lines. Once the guide's body is cached it is three (tests/test_page_cache.py).
+    with django_assert_num_queries(7):
         response = client.get(article.get_absolute_url())
     assert badge(response) == "5 items in"
 
@@ -228,8 +228,8 @@ def test_guide_page_query_count_with_a_five_line_cart(client, django_assert_num_
 def test_guide_page_for_a_visitor_without_a_cart_runs_no_cart_query(client, django_assert_num_queries):
     article = make_article()
     article.product_links.create(product=make_product())
-    # The first visit: guide, FAQs, products mentioned, related guides; no session, no cart.
-    with django_assert_num_queries(4):
+    # The first visit: guide, FAQs, sources, products mentioned, related guides; no session, no cart.
+    with django_assert_num_queries(5):
         client.get(article.get_absolute_url())
 
 

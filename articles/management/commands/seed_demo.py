@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from articles.importing import import_article
 from articles.models import Article, ArticleProduct
@@ -19,7 +20,8 @@ class Command(BaseCommand):
         loaded = []
         article = Article.objects.filter(slug=SEED_SLUG).first()
         if article is None:
-            article, _ = import_article(SEED_ARTICLE)
+            # The demo review is as much a placeholder as its reviewer: dated the day the demo is loaded.
+            article, _ = import_article(SEED_ARTICLE, last_reviewed=timezone.localdate())
             loaded.append(f"the guide '{article.title}'")
         products = load_products()
         # Only products created now are linked, so a link that staff removed stays removed.
