@@ -6,6 +6,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.factories import make_sourced_article
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -47,8 +49,27 @@ def test_contents_link_moves_to_its_section(site, page):
     expect(page.get_by_role("heading", name="Conclusion")).to_be_in_viewport()
 
 
-@pytest.mark.parametrize("path", ["/", "/guides/", GUIDE])
+def test_a_citation_and_its_back_link_work_with_the_keyboard(site, page):
+    guide = make_sourced_article(title="A guide with sources")
+    page.goto(site + guide.get_absolute_url())
+    citation = page.get_by_role("link", name="Source 2", exact=True)
+    citation.focus()
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#source-second")
+    source = page.locator("#source-second")
+    expect(source).to_be_in_viewport()
+    source.get_by_role("link", name="Back to where source 2 is cited").focus()
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#cite-second")
+    expect(citation).to_be_in_viewport()
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/guides/", GUIDE, "sourced guide", "/people/demo-medical-reviewer-placeholder/"]
+)
 def test_axe_finds_no_accessibility_violations(site, page, path):
+    if path == "sourced guide":  # with sources and a "when to see a doctor" callout
+        path = make_sourced_article(title="A guide with sources").get_absolute_url()
     page.goto(site + path)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()

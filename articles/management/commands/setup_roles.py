@@ -8,6 +8,7 @@ ROLES = {
         "articles": {
             "article": ["add", "change", "view", "delete"],
             "faq": ["add", "change", "view", "delete"],
+            "reference": ["add", "change", "view", "delete"],
             "articleproduct": ["add", "change", "view", "delete"],
             "category": ["add", "change", "view"],
             "author": ["add", "change", "view"],
