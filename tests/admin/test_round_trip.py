@@ -22,6 +22,7 @@ from tests.factories import (
     make_category,
     make_faq,
     make_product,
+    make_supplement,
     place_order_through_checkout,
     png,
 )
@@ -70,7 +71,7 @@ def objects(roles, superuser, django_user_model, settings):
     category, author, reviewer = make_category(), make_author(credentials="MD"), make_author()
     products = [
         make_product(image=png(64, 64), image_alt="A jar"),
-        make_product(sale_price=8),
+        make_supplement(sale_price=8),  # its Supplement Facts and ingredients are inlines of its form
         make_product(stock=0, is_active=False),
     ]
     guide = make_article(
