@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from cart.cart import Cart
-from cart.models import CartLine, Product
+from cart.models import CartLine, Ingredient, Product, SupplementFacts
 
 
 class InStockFilter(admin.SimpleListFilter):
@@ -20,12 +20,25 @@ class InStockFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SupplementFactsInline(admin.StackedInline):
+    model = SupplementFacts
+    fields = ["serving_size", "servings_per_container", "other_ingredients", "allergens", "warnings", "demo_values"]
+
+
+class IngredientInline(admin.TabularInline):
+    model = Ingredient
+    extra = 0
+    fields = ["order", "name", "amount", "unit", "daily_value"]
+    verbose_name_plural = "Supplement Facts: ingredients per serving"
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["thumbnail", "name", "sku", "price", "sale_price", "stock", "is_active"]
+    list_display = ["thumbnail", "name", "sku", "kind", "price", "sale_price", "stock", "is_active"]
     list_display_links = ["thumbnail", "name"]
     list_editable = ["sale_price", "stock", "is_active"]
-    list_filter = ["is_active", InStockFilter]
+    list_filter = ["kind", "is_active", InStockFilter]
+    inlines = [SupplementFactsInline, IngredientInline]
     search_fields = ["name", "sku"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["image_preview", "created_at", "updated_at"]

@@ -6,37 +6,61 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw, ImageFont
 
-from cart.models import Product
+from cart.models import Ingredient, Product, SupplementFacts
 
 PLACEHOLDER = (
     "Placeholder product for the demo shop: the name, price and stock are examples, not a real listing. "
     "Read the label of a real product for its contents and directions."
 )
 
-# (name, slug, sku, short description, price, sale price, stock, shape, colour)
+# (name, slug, sku, kind, short description, price, sale price, stock, shape, colour)
 PRODUCTS = [
-    ("Magnesium glycinate capsules", "magnesium-glycinate", "DEMO-MAG-01",
+    ("Magnesium glycinate capsules", "magnesium-glycinate", "DEMO-MAG-01", "supplement",
      "Magnesium, one of the nutrients the guide mentions, as glycinate in vegetable capsules.",
      "18.50", None, 40, "bottle", "#cfe3dc"),
-    ("Potassium citrate tablets", "potassium-citrate", "DEMO-POT-01",
+    ("Potassium citrate tablets", "potassium-citrate", "DEMO-POT-01", "supplement",
      "Potassium, another nutrient the guide names, as citrate in small tablets.",
      "12.90", None, 30, "bottle", "#f1e3c6"),
-    ("Iron with vitamin C tablets", "iron-vitamin-c", "DEMO-IRN-01",
+    ("Iron with vitamin C tablets", "iron-vitamin-c", "DEMO-IRN-01", "supplement",
      "Iron with vitamin C in one tablet. Iron is not right for everyone: ask a doctor first.",
      "14.00", None, 25, "bottle", "#ead2cf"),
-    ("Plant protein powder, unflavoured", "plant-protein", "DEMO-PRO-01",
+    ("Plant protein powder, unflavoured", "plant-protein", "DEMO-PRO-01", "supplement",
      "Pea and rice protein powder to stir into meals or drinks.",
      "29.00", "24.00", 20, "tub", "#dfe4c9"),
-    ("Electrolyte hydration mix", "electrolyte-mix", "DEMO-HYD-01",
+    ("Electrolyte hydration mix", "electrolyte-mix", "DEMO-HYD-01", "supplement",
      "Sachets of electrolyte powder to mix into a glass of water.",
      "16.50", None, 35, "pouch", "#cfe0ee"),
-    ("Foam roller", "foam-roller", "DEMO-ROL-01",
+    ("Foam roller", "foam-roller", "DEMO-ROL-01", "equipment",
      "A firm foam roller for light self-massage and stretching routines.",
      "22.00", None, 15, "roller", "#e4d6ec"),
-    ("Yoga mat", "yoga-mat", "DEMO-MAT-01",
+    ("Yoga mat", "yoga-mat", "DEMO-MAT-01", "equipment",
      "A non-slip mat for yoga, stretching and floor exercises.",
      "35.00", None, 3, "mat", "#d5e8d4"),
 ]  # fmt: skip
+
+# Supplement Facts by SKU, shown as "Demo values": amounts of the kind such labels print, not any
+# real product's. (serving size, servings, [(name, amount, unit, % daily value or None)], other
+# ingredients, allergens, warnings)
+KEEP_AWAY = "Keep out of reach of children. Do not exceed the stated serving."
+FACTS = {
+    "DEMO-MAG-01": ("2 capsules", 60, [("Magnesium (as magnesium glycinate)", "200", "mg", "48")],
+                    "Hydroxypropyl methylcellulose (vegetable capsule).", "", KEEP_AWAY),
+    "DEMO-POT-01": ("1 tablet", 90, [("Potassium (as potassium citrate)", "99", "mg", "2")],
+                    "Microcrystalline cellulose, magnesium stearate.", "", KEEP_AWAY),
+    "DEMO-IRN-01": ("1 tablet", 60, [("Vitamin C (as ascorbic acid)", "80", "mg", "89"),
+                                     ("Iron (as ferrous bisglycinate)", "14", "mg", "78")],
+                    "Microcrystalline cellulose, hydroxypropyl methylcellulose.", "",
+                    "Accidental overdose of iron-containing products is a leading cause of fatal poisoning in "
+                    "children under 6. Keep this product out of reach of children. In case of accidental overdose, "
+                    "call a doctor or poison control center immediately."),
+    "DEMO-PRO-01": ("1 scoop (30 g)", 30, [("Protein", "24", "g", "48"),
+                                           ("Pea and rice protein blend", "30", "g", None)],
+                    "", "Made in a facility that also handles soy and milk.", KEEP_AWAY),
+    "DEMO-HYD-01": ("1 sachet (5 g)", 20, [("Sodium (as sodium citrate)", "300", "mg", "13"),
+                                           ("Potassium (as potassium chloride)", "200", "mg", "4"),
+                                           ("Magnesium (as magnesium citrate)", "50", "mg", "12")],
+                    "Citric acid, natural lemon flavour.", "", KEEP_AWAY),
+}  # fmt: skip
 
 
 def draw(name: str, shape: str, colour: str, *, filename: str, size: int = 800) -> ContentFile:
@@ -75,13 +99,14 @@ def load_products() -> list[Product]:
     """Create the demo products that do not exist yet (by SKU); return the ones created."""
     created = []
     existing = set(Product.objects.values_list("sku", flat=True))
-    for name, slug, sku, short, price, sale, stock, shape, colour in PRODUCTS:
+    for name, slug, sku, kind, short, price, sale, stock, shape, colour in PRODUCTS:
         if sku in existing:
             continue
         product = Product(
             name=name,
             slug=slug,
             sku=sku,
+            kind=kind,
             short_description=short,
             description=PLACEHOLDER,
             price=Decimal(price),
@@ -91,5 +116,30 @@ def load_products() -> list[Product]:
         )
         product.image = draw(name, shape, colour, filename=f"{slug}.png")
         product.save()
+        if sku in FACTS:
+            add_facts(product, *FACTS[sku])
         created.append(product)
     return created
+
+
+def add_facts(product: Product, serving_size, servings, ingredients, other, allergens, warnings) -> None:
+    SupplementFacts.objects.create(
+        product=product,
+        serving_size=serving_size,
+        servings_per_container=servings,
+        other_ingredients=other,
+        allergens=allergens,
+        warnings=warnings,
+        demo_values=True,
+    )
+    Ingredient.objects.bulk_create(
+        Ingredient(
+            product=product,
+            order=order,
+            name=name,
+            amount=Decimal(amount),
+            unit=unit,
+            daily_value=Decimal(daily_value) if daily_value else None,
+        )
+        for order, (name, amount, unit, daily_value) in enumerate(ingredients, start=1)
+    )

@@ -11,7 +11,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 
-from cart import images
+from cart import claims, images
 
 MONEY_VALIDATORS = [MinValueValidator(Decimal("0.01"))]
 
@@ -20,13 +20,28 @@ class ProductQuerySet(models.QuerySet):
     def active(self) -> "ProductQuerySet":
         return self.filter(is_active=True)
 
+    def with_facts(self) -> "ProductQuerySet":
+        """With Supplement Facts and ingredients, in two queries however many ingredients there are."""
+        return self.select_related("facts").prefetch_related("ingredients")
+
 
 class Product(models.Model):
+    class Kind(models.TextChoices):
+        SUPPLEMENT = "supplement", "Supplement"
+        EQUIPMENT = "equipment", "Equipment"
+        OTHER = "other", "Other"
+
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=150, unique=True)
     sku = models.CharField("SKU", max_length=40, unique=True)
     short_description = models.CharField(max_length=250)
     description = models.TextField(blank=True)
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.OTHER,
+        help_text="Only supplements carry Supplement Facts and the supplement disclaimer.",
+    )
     price = models.DecimalField(max_digits=10, decimal_places=2, validators=MONEY_VALIDATORS)
     sale_price = models.DecimalField(
         max_digits=10,
@@ -93,8 +108,25 @@ class Product(models.Model):
         return Product.objects.filter(pk=self.pk).values("image", "renditions").first()
 
     def clean(self) -> None:
+        errors = claims.errors_for(self, ["name", "short_description", "description"])
         if self.image and not self.image_alt.strip():
-            raise ValidationError({"image_alt": "Describe the image for people who cannot see it."})
+            errors["image_alt"] = "Describe the image for people who cannot see it."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_supplement(self) -> bool:
+        return self.kind == self.Kind.SUPPLEMENT
+
+    @property
+    def supplement_facts(self) -> "SupplementFacts | None":
+        """The facts the page shows: a supplement's, once staff have entered them."""
+        return getattr(self, "facts", None) if self.is_supplement else None
+
+    @property
+    def daily_value_footnote(self) -> bool:
+        """Whether the label needs the footnote: an ingredient with no established daily value."""
+        return any(ingredient.daily_value is None for ingredient in self.ingredients.all())
 
     @property
     def current_price(self) -> Decimal:
@@ -122,6 +154,79 @@ class Product(models.Model):
 def _delete_image_with_product(sender, instance: Product, **kwargs) -> None:
     # A signal, not delete(): the admin's "delete selected" deletes a queryset.
     images.delete_on_commit(Product, "image", instance.image.name, (r["name"] for r in instance.renditions))
+
+
+def refuse_unless_supplement(row: models.Model) -> None:
+    """Refuse Supplement Facts or an ingredient whose product is not a supplement."""
+    product = getattr(row, "product", None)  # None until a form has set it
+    if product is not None and not product.is_supplement:
+        raise ValidationError("Only supplements carry Supplement Facts. Set the kind to Supplement, or remove them.")
+
+
+class SupplementFacts(models.Model):
+    """What a supplement's label says about a serving, beside its ingredients (Ingredient)."""
+
+    product = models.OneToOneField(Product, on_delete=models.CASCADE, related_name="facts")
+    serving_size = models.CharField(max_length=60, help_text="As on the label, e.g. “2 capsules”.")
+    servings_per_container = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    other_ingredients = models.TextField(blank=True, help_text="E.g. the capsule shell, fillers.")
+    allergens = models.TextField(blank=True)
+    warnings = models.TextField(blank=True)
+    demo_values = models.BooleanField(
+        default=False,
+        help_text="The label says “Demo values, not a real product\u2019s label”. Untick once the values are real.",
+    )
+
+    class Meta:
+        verbose_name = "Supplement Facts"
+        verbose_name_plural = "Supplement Facts"
+
+    def __str__(self) -> str:
+        return f"Supplement Facts of {self.product}"
+
+    def clean(self) -> None:
+        refuse_unless_supplement(self)
+
+
+class Ingredient(models.Model):
+    """One row of a supplement's facts: an amount per serving, and its % Daily Value if one is established."""
+
+    class Unit(models.TextChoices):
+        G = "g", "g"
+        MG = "mg", "mg"
+        MCG = "mcg", "mcg"
+        MCG_DFE = "mcg DFE", "mcg DFE"
+        MCG_RAE = "mcg RAE", "mcg RAE"
+        IU = "IU", "IU"
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="ingredients")
+    name = models.CharField(max_length=150, help_text="E.g. “Magnesium (as magnesium glycinate)”.")
+    amount = models.DecimalField(max_digits=12, decimal_places=3, validators=[MinValueValidator(Decimal("0"))])
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    daily_value = models.DecimalField(
+        "% Daily Value",
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Leave empty when no daily value is established: the label shows † and a footnote.",
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.amount_shown}"
+
+    @property
+    def amount_shown(self) -> str:
+        """The amount as a label prints it: "200 mg", "2.5 g" (no trailing zeros)."""
+        return f"{self.amount.normalize():f} {self.unit}"
+
+    def clean(self) -> None:
+        refuse_unless_supplement(self)
 
 
 class CartLine(models.Model):

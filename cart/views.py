@@ -26,7 +26,7 @@ class ProductListView(ListView):
 
 
 class ProductDetailView(DetailView):
-    queryset = Product.objects.active()
+    queryset = Product.objects.active().with_facts()
     context_object_name = "product"
 
     def get_context_data(self, **kwargs):

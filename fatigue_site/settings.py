@@ -273,6 +273,14 @@ REVIEW_PERIOD_DAYS = int(os.environ.get("REVIEW_PERIOD_DAYS", "365"))
 # The shop
 CURRENCY = os.environ.get("CURRENCY", "USD")
 CART_MAX_QUANTITY = 20
+# Words of disease claims refused in product copy (cart/claims.py): whole words, any case.
+DISEASE_CLAIM_WORDS = env_list(
+    "DISEASE_CLAIM_WORDS",
+    "cure,cures,cured,curing,treat,treats,treated,treating,treatment,treatments,"
+    "prevent,prevents,prevented,preventing,prevention,preventive,heal,heals,healed,healing,"
+    "diagnose,diagnoses,diagnosed,diagnosing,diagnosis,mitigate,mitigates,mitigated,mitigating,"
+    "remedy,remedies",
+)
 CART_UNDO_SECONDS = 10 * 60
 SHIPPING_FEE = Decimal(os.environ.get("SHIPPING_FEE", "4.95"))
 FREE_SHIPPING_FROM = Decimal(os.environ.get("FREE_SHIPPING_FROM", "50.00"))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import FAQ, Article, Author, Category, Reference
-from cart.models import Product
+from cart.models import Ingredient, Product, SupplementFacts
 from orders.models import Order
 
 _sequence = itertools.count(1)
@@ -98,6 +98,33 @@ def make_product(**overrides) -> Product:
         "stock": 50,
     } | overrides
     return Product.objects.create(**fields)
+
+
+def make_facts(product: Product, **overrides) -> SupplementFacts:
+    fields = {"serving_size": "2 capsules", "servings_per_container": 30} | overrides
+    return SupplementFacts.objects.create(product=product, **fields)
+
+
+def make_ingredient(product: Product, **overrides) -> Ingredient:
+    number = next(_sequence)
+    fields = {
+        "name": f"Nutrient {number}",
+        "amount": Decimal("100"),
+        "unit": Ingredient.Unit.MG,
+        "daily_value": Decimal("25"),
+        "order": number,
+    } | overrides
+    return Ingredient.objects.create(product=product, **fields)
+
+
+def make_supplement(demo_values: bool = False, **overrides) -> Product:
+    """A supplement with Supplement Facts and two ingredients, the second with no established daily value."""
+    product = make_product(kind=Product.Kind.SUPPLEMENT, **overrides)
+    label = {"other_ingredients": "Rice flour.", "allergens": "None known.", "warnings": "Keep away from children."}
+    make_facts(product, demo_values=demo_values, **label)
+    make_ingredient(product, name="Magnesium", amount=Decimal("200"), daily_value=Decimal("48"))
+    make_ingredient(product, name="Glycine", amount=Decimal("1.5"), unit=Ingredient.Unit.G, daily_value=None)
+    return product
 
 
 # Delivery details for checkout tests: a placeholder person.

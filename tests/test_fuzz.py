@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 
 from articles.models import FAQ, Article, Author, Category, Reference
-from cart.models import Product
+from cart.models import Ingredient, Product, SupplementFacts
 from orders.models import Order, OrderLine
 from tests import forms
 from tests.factories import (
@@ -24,6 +24,7 @@ from tests.factories import (
     make_faq,
     make_product,
     make_sourced_article,
+    make_supplement,
     place_order_through_checkout,
     png,
 )
@@ -181,7 +182,9 @@ def fuzz_shared_pages(fuzzer: Fuzzer, urls: list[str]) -> None:
 def state() -> dict:
     """What no visitor's bad input may change: stock, orders and the content."""
     return {
-        "products": list(Product.objects.order_by("pk").values_list("pk", "stock", "price", "is_active")),
+        "products": list(Product.objects.order_by("pk").values_list("pk", "stock", "price", "is_active", "kind")),
+        "supplement facts": list(SupplementFacts.objects.order_by("pk").values_list()),
+        "ingredients": list(Ingredient.objects.order_by("pk").values_list()),
         "orders": list(Order.objects.order_by("pk").values_list("pk", "status", "total")),
         "order lines": OrderLine.objects.count(),
         "articles": list(Article.objects.order_by("pk").values_list("pk", "status", "updated_at")),
@@ -194,13 +197,14 @@ def state() -> dict:
 
 @pytest.fixture
 def shop(transactional_db):
-    """A little of everything the pages show: guides with FAQs, products in them, an image, a sold out product."""
+    """A little of everything the pages show: guides with FAQs, products in them, an image, a sold out
+    product, a supplement with its facts."""
     category = make_category()
     author = make_author()
     products = [
         make_product(name="Magnesium", image=png(64, 64), image_alt="A jar"),
-        make_product(name="Roller", sale_price=8),
-        make_product(name="Sold out", stock=0),
+        make_product(name="Roller", sale_price=8, kind=Product.Kind.EQUIPMENT),
+        make_supplement(name="Sold out", stock=0),
         make_product(name="Retired", is_active=False),
     ]
     guide = make_sourced_article(category=category, author=author)

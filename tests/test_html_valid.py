@@ -25,6 +25,7 @@ from tests.factories import (
     make_faq,
     make_product,
     make_sourced_article,
+    make_supplement,
     place_order_through_checkout,
     png,
 )
@@ -41,13 +42,15 @@ ALONE = ["403_csrf.html", "500.html", "503.html"]
 @pytest.fixture
 def shop(db):
     """Some of everything the pages show: a reviewed guide with a hero image, FAQs and products, a
-    product with an image, one on sale, one sold out, and a second guide in the category."""
+    product with an image, one on sale, one sold out, a supplement with its facts, and a second guide
+    in the category."""
     category = make_category(name="Recovery", description="Rest and recovery.")
     author = make_author(credentials="Placeholder credentials", photo=png(64, 64), photo_alt="A face")
     products = [
         make_product(name="Magnesium", image=png(64, 64), image_alt="A jar", description="One.\n\nTwo."),
         make_product(name="Roller", price=Decimal("12.00"), sale_price=Decimal("8.00")),
         make_product(name="Sold out", stock=0),
+        make_supplement(name="Electrolytes", demo_values=True),
     ]
     guide = make_sourced_article(
         category=category,
@@ -92,7 +95,7 @@ def test_every_page_is_valid_html(shop, tmp_path):
     assert shutil.which("java") and VNU_JAR.is_file(), "The Nu HTML checker is not installed: run `make vnu`."
     started = time.monotonic()
     visitor = Client()
-    guide, (magnesium, *_) = shop
+    guide, (magnesium, *_, supplement) = shop
     visitor.post("/cart/add/", {"product": magnesium.pk, "quantity": 1})
     confirmation = f"/orders/{place_order_through_checkout(visitor).number}/"  # linked from nowhere
     visitor.post("/cart/add/", {"product": magnesium.pk, "quantity": 2})
@@ -102,6 +105,7 @@ def test_every_page_is_valid_html(shop, tmp_path):
     lists = {"/", "/guides/", guide.category.get_absolute_url(), "/shop/", "/cart/"}
     assert lists | {guide.get_absolute_url(), magnesium.get_absolute_url(), "/checkout/", confirmation} <= pages.keys()
     assert 'class="cart-table"' in pages["/cart/"]  # the cart with its lines
+    assert "<caption>" in pages[supplement.get_absolute_url()]  # the supplement with its facts
 
     not_found = visitor.get("/no-such-page/")
     rejected = visitor.post("/cart/add/", {"product": magnesium.pk, "quantity": 0})

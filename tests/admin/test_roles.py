@@ -25,6 +25,9 @@ def product_form(product, **overrides) -> dict:
         "stock": str(product.stock),
         "is_active": "on",
         "image_alt": "",
+        "kind": product.kind,
+        # The inlines' management forms (Supplement Facts, ingredients): none sent, none there.
+        **{f"{prefix}-{name}": "0" for prefix in ("facts", "ingredients") for name in ("TOTAL_FORMS", "INITIAL_FORMS")},
     } | overrides
 
 

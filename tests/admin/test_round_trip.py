@@ -24,6 +24,7 @@ from tests.factories import (
     make_product,
     make_reviewer,
     make_sourced_article,
+    make_supplement,
     place_order_through_checkout,
     png,
 )
@@ -73,7 +74,7 @@ def objects(roles, superuser, django_user_model, settings):
     reviewer = make_reviewer()
     products = [
         make_product(image=png(64, 64), image_alt="A jar"),
-        make_product(sale_price=8),
+        make_supplement(sale_price=8),  # its Supplement Facts and ingredients are inlines of its form
         make_product(stock=0, is_active=False),
     ]
     guide = make_sourced_article(

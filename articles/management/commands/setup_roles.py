@@ -14,11 +14,13 @@ ROLES = {
             "author": ["add", "change", "view"],
         },
         # To pick the products a guide mentions.
-        "cart": {"product": ["view"]},
+        "cart": {"product": ["view"], "supplementfacts": ["view"], "ingredient": ["view"]},
     },
     "Shop managers": {
         "cart": {
             "product": ["add", "change", "view", "delete"],
+            "supplementfacts": ["add", "change", "view", "delete"],
+            "ingredient": ["add", "change", "view", "delete"],
             "cartline": ["view"],
         },
         "orders": {"order": ["change", "view"], "orderline": ["view"]},
