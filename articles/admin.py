@@ -79,9 +79,8 @@ class ReferenceInline(admin.StackedInline):
     def link_check(self, reference: Reference) -> str:
         if reference.checked_at is None:
             return "Not checked yet (manage.py check_references)."
-        outcome = reference.check_error or f"HTTP {reference.check_status}"
         checked = timezone.localtime(reference.checked_at).strftime("%Y-%m-%d %H:%M")
-        return f"{'Broken' if reference.is_broken else 'OK'}: {outcome}, {checked}"
+        return f"{'Broken' if reference.is_broken else 'OK'}: {reference.check_outcome}, {checked}"
 
 
 class ArticleProductInline(admin.TabularInline):

@@ -388,6 +388,11 @@ class Reference(models.Model):
     def is_broken(self) -> bool:
         return bool(self.url) and (bool(self.check_error) or (self.check_status or 0) >= 400)
 
+    @property
+    def check_outcome(self) -> str:
+        """What the last link check found (once there was one): its error, else the HTTP status."""
+        return self.check_error or f"HTTP {self.check_status}"
+
 
 @receiver(post_save, sender=Reference)
 @receiver(post_delete, sender=Reference)

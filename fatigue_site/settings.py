@@ -289,6 +289,10 @@ PAYMENT_INSTRUCTIONS = os.environ.get(
     "Pay on delivery, or by bank transfer: we email you the bank details with your order number as the reference.",
 )
 SHOP_EMAIL = os.environ.get("SHOP_EMAIL", "orders@localhost")
+# How manage.py check_references introduces itself to the sites guides cite: the site and whom to ask.
+LINK_CHECK_USER_AGENT = os.environ.get(
+    "LINK_CHECK_USER_AGENT", f"Mozilla/5.0 (compatible; {SITE_NAME} link checker; +mailto:{SHOP_EMAIL})"
+)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", SHOP_EMAIL)
 # Who is mailed a request's error (queued by the logging, LOGGING above): "Name <ops@example.com>,dev@example.com"
 ADMINS = env_list("ADMINS")
