@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from cart.cart import Cart
-from cart.models import CartLine, Ingredient, Product, SupplementFacts
+from cart.models import CartLine, Coupon, Ingredient, Product, SupplementFacts
 
 
 class InStockFilter(admin.SimpleListFilter):
@@ -70,3 +70,21 @@ class CartLineAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset) -> None:
         Cart.delete_lines(queryset)
+
+
+@admin.register(Coupon)
+class CouponAdmin(admin.ModelAdmin):
+    list_display = ["code", "kind", "amount", "minimum_subtotal", "starts_at", "ends_at", "uses", "is_active"]
+    list_filter = ["is_active", "kind"]
+    search_fields = ["code", "description"]
+    readonly_fields = ["times_used"]
+    fields = [
+        "code", "description", "kind", "amount", "minimum_subtotal", "starts_at", "ends_at",
+        "usage_limit", "per_email_limit", "times_used", "is_active",
+    ]  # fmt: skip
+
+    @admin.display(description="uses", ordering="times_used")
+    def uses(self, coupon: Coupon) -> str:
+        return (
+            f"{coupon.times_used} of {coupon.usage_limit}" if coupon.usage_limit is not None else str(coupon.times_used)
+        )

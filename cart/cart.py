@@ -17,11 +17,11 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from cart.models import CartLine, Product
+from cart.models import CartLine, Coupon, Product, normalise_code
 from cart.money import format_money
 from fatigue_site import session_keys, versions
 
-SESSION_KEY, UNDO_KEY = session_keys.CART, session_keys.CART_UNDO
+SESSION_KEY, UNDO_KEY, COUPON_KEY = session_keys.CART, session_keys.CART_UNDO, session_keys.COUPON
 KEY_PATTERN = re.compile(r"[0-9a-f]{64}")
 
 
@@ -145,9 +145,24 @@ class Cart:
     def shipping(self) -> Decimal:
         return shipping_for(self.subtotal) if self.lines else Decimal("0.00")
 
+    @cached_property
+    def coupon(self) -> Coupon | None:
+        """The coupon the visitor applied, as it is now (no query without one)."""
+        code = self.session.get(COUPON_KEY)
+        return Coupon.objects.filter(code=code).first() if isinstance(code, str) and code else None
+
+    @property
+    def discount(self) -> Decimal:
+        """What the applied coupon takes off the subtotal: nothing while it cannot be used."""
+        coupon = self.coupon
+        if coupon is None or not self.lines or coupon.refusal(self.subtotal):
+            return Decimal("0.00")
+        return coupon.discount_on(self.subtotal)
+
     @property
     def total(self) -> Decimal:
-        return self.subtotal + self.shipping
+        """Subtotal less the discount, plus shipping (which the subtotal before the discount decides)."""
+        return self.subtotal - self.discount + self.shipping
 
     @property
     def free_shipping_remaining(self) -> Decimal:
@@ -177,6 +192,24 @@ class Cart:
         """Remove the lines an order was just made of."""
         deleted, _ = CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
         self._changed(rows=deleted)
+
+    # Coupons ----------------------------------------------------------------
+
+    def apply_coupon(self, text: str) -> Coupon:
+        """Apply the code the visitor typed, or say why not (CartError)."""
+        code = normalise_code(text)
+        coupon = Coupon.objects.filter(code=code).first()
+        if coupon is None:
+            raise CartError(f"We do not know the code {code}. Check it and try again.")
+        if refusal := coupon.refusal(self.subtotal):
+            raise CartError(refusal)
+        self.session[COUPON_KEY] = coupon.code
+        self.__dict__.pop("coupon", None)
+        return coupon
+
+    def remove_coupon(self) -> None:
+        self.session.pop(COUPON_KEY, None)
+        self.__dict__.pop("coupon", None)
 
     # Writes -----------------------------------------------------------------
 
@@ -285,7 +318,17 @@ class Cart:
                 CartLine.objects.filter(pk=row.pk).update(**changes)
                 self.notices.append(Notice(product.pk, f"{product.name}: {' '.join(texts)}"))
         self._changed(rows=len(self.notices))
+        if COUPON_KEY in self.session:
+            self._reconcile_coupon()
         return self.notices
+
+    def _reconcile_coupon(self) -> None:
+        """Drop an applied code that cannot be used any more, saying why."""
+        code, coupon = self.session[COUPON_KEY], self.coupon
+        refusal = coupon.refusal(self.subtotal) if coupon else f"The code {code} is no longer offered."
+        if refusal and self.lines:
+            self.remove_coupon()
+            self.notices.append(Notice(None, f"{refusal} We took it off your cart.", removed=True))
 
     @staticmethod
     def _check_sellable(product: Product, quantity: int) -> None:

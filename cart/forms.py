@@ -1,5 +1,8 @@
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from cart.models import CODE_FORMAT, normalise_code
 
 
 def quantity_field(**kwargs) -> forms.IntegerField:
@@ -27,3 +30,23 @@ class ProductForm(forms.Form):
 
 class QuantityForm(ProductForm):
     quantity = quantity_field()
+
+
+class CouponForm(forms.Form):
+    code = forms.CharField(
+        label="Coupon code",
+        max_length=40,
+        error_messages={
+            "required": "Type a coupon code.",
+            "max_length": "A coupon code is at most 40 characters.",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_code(self.cleaned_data["code"])
+        try:
+            CODE_FORMAT(code)
+        except ValidationError:
+            raise ValidationError("A coupon code is letters, digits, hyphens or underscores.") from None
+        return code

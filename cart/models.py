@@ -1,17 +1,19 @@
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 
 from cart import claims, images
+from cart.money import format_money
 
 MONEY_VALIDATORS = [MinValueValidator(Decimal("0.01"))]
 
@@ -248,3 +250,85 @@ class CartLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.product_name}"
+
+
+CODE_FORMAT = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9_-]{2,39}$", "A code is 3 to 40 letters, digits, hyphens or underscores, e.g. SPRING10."
+)
+
+
+def normalise_code(text: str) -> str:
+    """A code as shoppers may type it ("  spring10 ") as it is stored ("SPRING10")."""
+    return text.strip().upper()
+
+
+class Coupon(models.Model):
+    """A discount code. Uses are counted when an order is placed, under a lock (orders/placing.py)."""
+
+    class Kind(models.TextChoices):
+        PERCENT = "percent", "Percentage of the subtotal"
+        FIXED = "fixed", "Fixed amount off the subtotal"
+
+    code = models.CharField(
+        max_length=40, unique=True, validators=[CODE_FORMAT], help_text="Shoppers type it in any case."
+    )
+    description = models.CharField(max_length=200, blank=True, help_text="For staff: what the code is for.")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.PERCENT)
+    amount = models.DecimalField(
+        max_digits=8, decimal_places=2, validators=MONEY_VALIDATORS, help_text="A percentage (e.g. 10) or an amount."
+    )
+    minimum_subtotal = models.DecimalField(
+        max_digits=10, decimal_places=2, default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0.00"))]
+    )
+    starts_at = models.DateTimeField(null=True, blank=True, help_text="Empty: from now on.")
+    ends_at = models.DateTimeField(null=True, blank=True, help_text="Empty: no end.")
+    usage_limit = models.PositiveIntegerField(null=True, blank=True, help_text="Orders in all. Empty: no limit.")
+    per_email_limit = models.PositiveIntegerField(
+        "limit per email", null=True, blank=True, help_text="Orders per customer email. Empty: no limit."
+    )
+    times_used = models.PositiveIntegerField(default=0, editable=False)
+    is_active = models.BooleanField("active", default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def save(self, *args, **kwargs) -> None:
+        self.code = normalise_code(self.code)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.code = normalise_code(self.code)
+        errors = {}
+        if self.kind == self.Kind.PERCENT and self.amount is not None and self.amount > 100:
+            errors["amount"] = "A percentage is at most 100."
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = "The end must come after the start."
+        if errors:
+            raise ValidationError(errors)
+
+    def refusal(self, subtotal: Decimal) -> str:
+        """Why this code cannot be used now on a cart of `subtotal`, in words for the shopper; "" if it can."""
+        now = timezone.now()
+        if not self.is_active:
+            return f"The code {self.code} is not valid any more."
+        if self.starts_at and now < self.starts_at:
+            return f"The code {self.code} can be used from {timezone.localtime(self.starts_at):%-d %B %Y}."
+        if self.ends_at and now >= self.ends_at:
+            return f"The code {self.code} expired on {timezone.localtime(self.ends_at):%-d %B %Y}."
+        if self.usage_limit is not None and self.times_used >= self.usage_limit:
+            return f"The code {self.code} has been used up."
+        if subtotal < self.minimum_subtotal:
+            short = format_money(self.minimum_subtotal - subtotal)
+            return f"The code {self.code} needs a subtotal of {format_money(self.minimum_subtotal)}: add {short} more."
+        return ""
+
+    def discount_on(self, subtotal: Decimal) -> Decimal:
+        """What the code takes off `subtotal`: never more than the subtotal."""
+        if self.kind == self.Kind.PERCENT:
+            off = (subtotal * self.amount / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        else:
+            off = self.amount
+        return min(off, subtotal)

@@ -12,4 +12,6 @@ urlpatterns = [
     path("remove/", views.remove, name="remove"),
     path("clear/", views.clear, name="clear"),
     path("undo/", views.undo, name="undo"),
+    path("coupon/", views.apply_coupon, name="coupon"),
+    path("coupon/remove/", views.remove_coupon, name="remove-coupon"),
 ]

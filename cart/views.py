@@ -8,7 +8,7 @@ from django.views.generic import DetailView, ListView
 from django_htmx.middleware import HtmxDetails
 
 from cart.cart import Cart, CartError, get_cart
-from cart.forms import ProductForm, QuantityForm
+from cart.forms import CouponForm, ProductForm, QuantityForm
 from cart.models import Product
 from fatigue_site.crossorigin import cross_origin_protected
 
@@ -38,10 +38,11 @@ class ProductDetailView(DetailView):
         return super().get_context_data(breadcrumbs=breadcrumbs, **kwargs)
 
 
-def cart_detail(request: HttpRequest) -> HttpResponse:
+def cart_detail(request: HttpRequest, coupon_form: CouponForm | None = None, status: int = 200) -> HttpResponse:
     cart = get_cart(request)
     cart.reconcile()
-    return render(request, "cart/detail.html", {"notices": cart.notices})
+    context = {"notices": cart.notices, "coupon_form": coupon_form or CouponForm()}
+    return render(request, "cart/detail.html", context, status=status)
 
 
 @require_safe
@@ -128,3 +129,27 @@ def undo(request: HtmxHttpRequest) -> HttpResponse:
     except CartError as error:
         return _done(request, str(error), status=400)
     return _done(request, " ".join(["Your items are back in the cart.", *problems]))
+
+
+@cross_origin_protected
+@require_POST
+def apply_coupon(request: HttpRequest) -> HttpResponse:
+    """Apply a coupon code from the cart page; a code that cannot be used is explained beside the field."""
+    form = CouponForm(request.POST)
+    if form.is_valid():
+        try:
+            coupon = get_cart(request).apply_coupon(form.cleaned_data["code"])
+        except CartError as error:
+            form.add_error("code", str(error))
+        else:
+            messages.success(request, f"Coupon {coupon.code} applied.")
+            return HttpResponseRedirect(reverse("cart:detail"))
+    return cart_detail(request, coupon_form=form, status=400)
+
+
+@cross_origin_protected
+@require_POST
+def remove_coupon(request: HttpRequest) -> HttpResponse:
+    get_cart(request).remove_coupon()
+    messages.success(request, "Coupon removed.")
+    return HttpResponseRedirect(reverse("cart:detail"))

@@ -45,7 +45,8 @@ class OrderAdmin(admin.ModelAdmin):
     inlines = [OrderLineInline]
     actions = ["mark_paid", "mark_shipped", "cancel_orders"]
     readonly_fields = [
-        "number", "created_at", "subtotal", "shipping", "total", "confirmation_sent_at", "emails_sent_at",
+        "number", "created_at", "subtotal", "coupon_code", "discount", "shipping", "total", "confirmation_sent_at",
+        "emails_sent_at",
         "stock_restored",
         "name", "email", "phone", "address", "postcode", "city", "country", "notes",
     ]  # fmt: skip

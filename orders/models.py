@@ -43,6 +43,8 @@ class Order(models.Model):
     country = models.CharField(max_length=2)
     notes = models.TextField(blank=True)
     subtotal = models.DecimalField(max_digits=10, decimal_places=2)
+    coupon_code = models.CharField(max_length=40, blank=True, editable=False)
+    discount = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"), editable=False)
     shipping = models.DecimalField(max_digits=10, decimal_places=2)
     total = models.DecimalField(max_digits=10, decimal_places=2)
     stock_restored = models.BooleanField(default=False, editable=False)

@@ -3,9 +3,10 @@
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from cart.cart import Cart, shipping_for
-from cart.models import Product
+from cart.models import Coupon, Product
 from cart.money import format_money
 from fatigue_site import pages
 from orders import tasks
@@ -39,6 +40,22 @@ def place_order(*, cart: Cart, customer: dict, idempotency_key: str, expected_to
     return order
 
 
+def _locked_coupon(cart: Cart, subtotal: Decimal, email: str) -> Coupon | None:
+    """The cart's coupon, locked until the order's transaction ends (so that its uses are counted one
+    order at a time, and a code with 3 uses left gives exactly 3 orders), or OrderNotPlaced saying why
+    it cannot be used."""
+    if cart.coupon is None:
+        return None
+    coupon = Coupon.objects.select_for_update().get(pk=cart.coupon.pk)
+    if refusal := coupon.refusal(subtotal):
+        raise OrderNotPlaced([refusal])
+    if coupon.per_email_limit is not None:
+        used = Order.objects.filter(coupon_code=coupon.code, email__iexact=email).exclude(status=Order.Status.CANCELLED)
+        if used.count() >= coupon.per_email_limit:
+            raise OrderNotPlaced([f"The code {coupon.code} has been used with {email} as often as it may be."])
+    return coupon
+
+
 def _place(cart: Cart, customer: dict, idempotency_key: str, expected_total: Decimal) -> Order:
     # Lock the cart's lines, then its products, in a fixed order: a second submit of the same
     # cart waits here and then finds the cart empty; two carts racing for the last unit queue up.
@@ -66,12 +83,23 @@ def _place(cart: Cart, customer: dict, idempotency_key: str, expected_total: Dec
 
     lines = [(products[row.product_id], row.quantity) for row in rows]
     subtotal = sum((product.current_price * quantity for product, quantity in lines), start=Decimal("0.00"))
+    coupon = _locked_coupon(cart, subtotal, customer["email"])
+    discount = coupon.discount_on(subtotal) if coupon else Decimal("0.00")
     shipping = shipping_for(subtotal)
-    if subtotal + shipping != expected_total:
+    total = subtotal - discount + shipping
+    if total != expected_total:
         raise SummaryMismatch(["The order summary you sent does not match your cart. Check it and place it again."])
     order = Order.objects.create(
-        idempotency_key=idempotency_key, subtotal=subtotal, shipping=shipping, total=subtotal + shipping, **customer
+        idempotency_key=idempotency_key,
+        subtotal=subtotal,
+        coupon_code=coupon.code if coupon else "",
+        discount=discount,
+        shipping=shipping,
+        total=total,
+        **customer,
     )
+    if coupon:
+        Coupon.objects.filter(pk=coupon.pk).update(times_used=F("times_used") + 1)
     OrderLine.objects.bulk_create(
         OrderLine(
             order=order,

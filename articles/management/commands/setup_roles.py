@@ -22,6 +22,7 @@ ROLES = {
             "supplementfacts": ["add", "change", "view", "delete"],
             "ingredient": ["add", "change", "view", "delete"],
             "cartline": ["view"],
+            "coupon": ["add", "change", "view", "delete"],
         },
         "orders": {"order": ["change", "view"], "orderline": ["view"]},
         "django_tasks_database": {"dbtaskresult": ["view"]},  # failed emails stay visible
