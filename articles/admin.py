@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import markdown
-from articles.models import FAQ, Article, ArticleProduct, Author, Category, Reference
+from articles.models import FAQ, Article, ArticleProduct, Author, Category, EditorialPage, Reference
 
 
 def renumber(rows) -> None:
@@ -200,6 +201,26 @@ class AuthorAdmin(admin.ModelAdmin):
 
     def view_on_site(self, person: Author) -> str:
         return person.get_absolute_url()
+
+
+@admin.register(EditorialPage)
+class EditorialPageAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "slug", "show_in_footer", "footer_order", "updated_at"]
+    list_filter = ["show_in_footer"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["rendered", "updated_at"]
+    fields = ["title", "slug", "summary", "body", "rendered", "show_in_footer", "footer_order", "updated_at"]
+
+    @admin.display(description="as readers see it")
+    def rendered(self, page: EditorialPage) -> str:
+        if not page.pk:
+            return "Save the page to see its body as readers will."
+        # The body as it was last saved, sanitized then (articles/markdown.py).
+        return format_html('<div class="readonly">{}</div>', mark_safe(page.body_html))
+
+    def view_on_site(self, page: EditorialPage) -> str:
+        return page.get_absolute_url()
 
 
 class BrokenFilter(admin.SimpleListFilter):
