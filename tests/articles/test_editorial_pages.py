@@ -1,12 +1,16 @@
 """Editorial pages (About, Editorial policy, Terms...): at the site's root, linked from every page's
 footer, kept by editors in the admin, and shared by the page cache like the guides."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.context_processors import footer_links
+from articles.importing import ArticleImportError, import_page
 from articles.models import EditorialPage, is_page_address
 from tests.factories import make_article, make_page
 from tests.html import find_all, parse, text
@@ -184,3 +188,33 @@ def test_history_keeps_each_version_without_the_rendered_html():
     page.save()
     assert [entry.body for entry in page.history.all()] == ["Second.", "First."]
     assert not hasattr(page.history.first(), "body_html")
+
+
+def test_a_page_file_is_refused_with_what_to_fix(tmp_path):
+    (tmp_path / "shop.md").write_text("---\ntitle: Shop\nsummary: One sentence.\n---\nText.\n")
+    (tmp_path / "about.md").write_text("---\ntitle: About\n---\nText.\n")
+    with pytest.raises(ArticleImportError, match="slug: The address /shop/ belongs to another part of the site"):
+        import_page(tmp_path / "shop.md")
+    with pytest.raises(ArticleImportError, match="the front matter needs 'summary'"):
+        import_page(tmp_path / "about.md")
+    assert not EditorialPage.objects.exists()
+
+
+@pytest.mark.thorough  # seed_demo draws the demo products' images
+def test_seed_demo_loads_the_six_pages_once_and_leaves_edited_ones_alone(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    EditorialPage.objects.filter(slug="about").update(title="Edited by staff")
+    call_command("seed_demo", stdout=io.StringIO())
+    assert sorted(EditorialPage.objects.values_list("slug", flat=True)) == sorted(DEMO_SLUGS)
+    assert EditorialPage.objects.get(slug="about").title == "Edited by staff"
+    for page in EditorialPage.objects.all():
+        assert page.full_clean() is None
+        assert "placeholder" in text(page.body_html).split(".")[0].lower()  # said in the first sentence
+    assert [title for title, _ in footer_nav(client.get("/guides/deep-muscle-fatigue/"))] == [
+        "Edited by staff",
+        "Editorial policy",
+        "Contact",
+        "Privacy",
+        "Shipping and returns",
+        "Terms",
+    ]
