@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import markdown
@@ -32,6 +31,14 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
+# Room to write: the guides' and the editorial pages' text fields.
+WRITING_WIDGETS = {
+    "title": forms.TextInput(attrs={"size": 80}),
+    "summary": forms.TextInput(attrs={"size": 100, "maxlength": 160}),
+    "body": forms.Textarea(attrs={"rows": 30, "cols": 100}),
+}
+
+
 class ArticleAdminForm(forms.ModelForm):
     minor_edit = forms.BooleanField(
         required=False, help_text="A typo fix: keep the “Last updated” date readers see as it is."
@@ -40,11 +47,7 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = "__all__"  # noqa: DJ007 (the admin picks the fields from its fieldsets)
-        widgets = {
-            "title": forms.TextInput(attrs={"size": 80}),
-            "summary": forms.TextInput(attrs={"size": 100, "maxlength": 160}),
-            "body": forms.Textarea(attrs={"rows": 30, "cols": 100}),
-        }
+        widgets = WRITING_WIDGETS
 
 
 class FAQInline(admin.StackedInline):
@@ -209,15 +212,11 @@ class EditorialPageAdmin(SimpleHistoryAdmin):
     list_filter = ["show_in_footer"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["rendered", "updated_at"]
-    fields = ["title", "slug", "summary", "body", "rendered", "show_in_footer", "footer_order", "updated_at"]
+    readonly_fields = ["updated_at"]
+    fields = ["title", "slug", "summary", "body", "show_in_footer", "footer_order", "updated_at"]
 
-    @admin.display(description="as readers see it")
-    def rendered(self, page: EditorialPage) -> str:
-        if not page.pk:
-            return "Save the page to see its body as readers will."
-        # The body as it was last saved, sanitized then (articles/markdown.py).
-        return format_html('<div class="readonly">{}</div>', mark_safe(page.body_html))
+    def get_form(self, request, obj=None, **kwargs):
+        return super().get_form(request, obj, widgets=WRITING_WIDGETS, **kwargs)
 
     def view_on_site(self, page: EditorialPage) -> str:
         return page.get_absolute_url()

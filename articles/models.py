@@ -409,7 +409,9 @@ class EditorialPage(models.Model):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(
-        max_length=100, unique=True, help_text="The address: /<slug>/. It must not be one the site uses already."
+        max_length=100,
+        unique=True,
+        help_text="The page's address: about makes /about/. It must not be one the site uses already.",
     )
     summary = models.CharField(max_length=160, help_text="One sentence; used as the page's meta description.")
     body = models.TextField(help_text="Markdown, as in guides.")
