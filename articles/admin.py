@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import markdown
-from articles.models import FAQ, Article, ArticleProduct, Author, Category, Reference
+from articles.models import FAQ, Article, ArticleProduct, Author, Category, EditorialPage, Reference
 
 
 def renumber(rows) -> None:
@@ -31,6 +31,14 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
+# Room to write: the guides' and the editorial pages' text fields.
+WRITING_WIDGETS = {
+    "title": forms.TextInput(attrs={"size": 80}),
+    "summary": forms.TextInput(attrs={"size": 100, "maxlength": 160}),
+    "body": forms.Textarea(attrs={"rows": 30, "cols": 100}),
+}
+
+
 class ArticleAdminForm(forms.ModelForm):
     minor_edit = forms.BooleanField(
         required=False, help_text="A typo fix: keep the “Last updated” date readers see as it is."
@@ -39,11 +47,7 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = "__all__"  # noqa: DJ007 (the admin picks the fields from its fieldsets)
-        widgets = {
-            "title": forms.TextInput(attrs={"size": 80}),
-            "summary": forms.TextInput(attrs={"size": 100, "maxlength": 160}),
-            "body": forms.Textarea(attrs={"rows": 30, "cols": 100}),
-        }
+        widgets = WRITING_WIDGETS
 
 
 class FAQInline(admin.StackedInline):
@@ -199,6 +203,22 @@ class AuthorAdmin(admin.ModelAdmin):
 
     def view_on_site(self, person: Author) -> str:
         return person.get_absolute_url()
+
+
+@admin.register(EditorialPage)
+class EditorialPageAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "slug", "show_in_footer", "footer_order", "updated_at"]
+    list_filter = ["show_in_footer"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["updated_at"]
+    fields = ["title", "slug", "summary", "body", "show_in_footer", "footer_order", "updated_at"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        return super().get_form(request, obj, widgets=WRITING_WIDGETS, **kwargs)
+
+    def view_on_site(self, page: EditorialPage) -> str:
+        return page.get_absolute_url()
 
 
 class BrokenFilter(admin.SimpleListFilter):

@@ -1,4 +1,4 @@
-"""Import a guide from a Markdown file with YAML front matter.
+"""Import a guide, or an editorial page, from a Markdown file with YAML front matter.
 
 The front matter holds the metadata and the FAQs; the Markdown below it is the body:
 
@@ -28,6 +28,9 @@ The front matter holds the metadata and the FAQs; the Markdown below it is the b
     ---
     ## Introduction
     ...
+
+An editorial page's file (articles/content/pages/about.md) is named for its slug, and its front
+matter has less: title, summary, and optionally footer_order and show_in_footer (true unless said).
 """
 
 import datetime
@@ -41,13 +44,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import markdown
-from articles.models import FAQ, Article, Author, Category, Reference
+from articles.models import FAQ, Article, Author, Category, EditorialPage, Reference
 
 REFERENCE_FIELDS = ("key", "authors", "title", "publisher", "year", "url", "doi", "pmid", "accessed")
 
 
 class ArticleImportError(Exception):
-    """The file cannot become a guide; the message says why."""
+    """The file cannot become a guide (or page); the message says why."""
 
 
 def _read(path: Path) -> frontmatter.Post:
@@ -57,6 +60,21 @@ def _read(path: Path) -> frontmatter.Post:
         raise ArticleImportError(f"{path}: no such file.") from None
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise ArticleImportError(f"{path}: the front matter is not valid YAML ({error}).") from None
+
+
+def _require(path: Path, meta: dict, *keys: str) -> None:
+    for key in keys:
+        if not meta.get(key):
+            raise ArticleImportError(f"{path}: the front matter needs '{key}'.")
+
+
+def _validate(path: Path, instance: Article | EditorialPage) -> None:
+    """full_clean(), its errors as one message that says what to fix."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        messages = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in error.message_dict.items())
+        raise ArticleImportError(f"{path}: {messages}") from None
 
 
 def _person(entry: object) -> Author | None:
@@ -140,9 +158,7 @@ def import_article(
     `last_reviewed` is the review date for a file that gives none."""
     post = _read(path)
     meta = post.metadata
-    for key in ("title", "summary", "category"):
-        if not meta.get(key):
-            raise ArticleImportError(f"{path}: the front matter needs '{key}'.")
+    _require(path, meta, "title", "summary", "category")
     slug = str(meta.get("slug") or slugify(str(meta["title"])))
     existing = Article.objects.filter(slug=slug).first()
     if existing and not replace:
@@ -167,11 +183,7 @@ def import_article(
         article.status = str(meta.get("status") or Article.Status.DRAFT)
         article.published_at = _datetime(meta.get("published_at")) or article.published_at
         article.last_updated = timezone.now()
-        try:
-            article.full_clean()
-        except ValidationError as error:
-            messages = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in error.message_dict.items())
-            raise ArticleImportError(f"{path}: {messages}") from None
+        _validate(path, article)
         _check_references(path, article, references)
         article.save()
         article.faqs.all().delete()
@@ -182,3 +194,21 @@ def import_article(
             reference.article = article
             reference.save()
     return article, existing is None
+
+
+def import_page(path: Path) -> EditorialPage:
+    """Create the editorial page in `path` (about.md: /about/); a page with its slug must not exist yet."""
+    post = _read(path)
+    meta = post.metadata
+    _require(path, meta, "title", "summary")
+    page = EditorialPage(
+        slug=path.stem,
+        title=str(meta["title"]).strip(),
+        summary=str(meta["summary"]).strip(),
+        body=post.content.strip() + "\n",
+        footer_order=str(meta.get("footer_order", 0)),  # full_clean() makes it a number or says why not
+        show_in_footer=bool(meta.get("show_in_footer", True)),
+    )
+    _validate(path, page)
+    page.save()
+    return page

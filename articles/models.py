@@ -1,5 +1,6 @@
 import datetime
 import math
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,7 +10,7 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -400,3 +401,68 @@ def _number_citations_again(sender, instance: Reference, **kwargs) -> None:
     article = Article.objects.filter(pk=instance.article_id).first()  # gone when the guide itself is deleted
     if article is not None:
         article.render_citations()
+
+
+class EditorialPageQuerySet(models.QuerySet):
+    def in_footer(self) -> "EditorialPageQuerySet":
+        """The pages the footer links, in their footer order."""
+        return self.filter(show_in_footer=True).order_by("footer_order", "title")
+
+
+class EditorialPage(models.Model):
+    """A page editors keep beside the guides, at the site's root (/about/, /editorial-policy/, /terms/)."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="The page's address: about makes /about/. It must not be one the site uses already.",
+    )
+    summary = models.CharField(max_length=160, help_text="One sentence; used as the page's meta description.")
+    body = models.TextField(help_text="Markdown, as in guides.")
+    body_html = models.TextField(editable=False, default="")
+    show_in_footer = models.BooleanField(default=True)
+    footer_order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first in the footer.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EditorialPageQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["body_html", "updated_at"])
+
+    class Meta:
+        ordering = ["footer_order", "title"]
+        verbose_name = "editorial page"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.body_html = markdown.render_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("page", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.slug and not is_page_address(self.slug):
+            raise ValidationError(
+                {"slug": f"The address /{self.slug}/ belongs to another part of the site: choose another slug."}
+            )
+
+
+def is_page_address(slug: str) -> bool:
+    """True if /<slug>/ reaches the editorial page view and the site has nothing beneath it (as
+    /people/<slug>/ is beneath /people/), by asking the URL conf rather than a list kept by hand. The
+    static and media files' folders are refused too: a web server may answer them before Django."""
+    files = (urlsplit(url) for url in (settings.STATIC_URL, settings.MEDIA_URL or ""))
+    if slug in {url.path.strip("/").split("/")[0] for url in files if not url.netloc}:
+        return False
+    try:
+        if resolve(f"/{slug}/").view_name != "page":
+            return False
+    except Resolver404:
+        return False
+    try:
+        resolve(f"/{slug}/x/")
+    except Resolver404:
+        return True
+    return False

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
-from articles.models import Article, Author, Category, SlugRedirect
+from articles.models import Article, Author, Category, EditorialPage, SlugRedirect
 from fatigue_site import pages
 
 RELATED_GUIDES = 3
@@ -105,6 +105,18 @@ class PersonView(DetailView):
             breadcrumbs=[{"title": "Home", "url": reverse("home")}, {"title": self.object.name, "url": None}],
             **kwargs,
         )
+
+
+class EditorialPageView(DetailView):
+    """An editorial page (About, Editorial policy, Terms...) at the site's root."""
+
+    model = EditorialPage
+    context_object_name = "page"
+    template_name = "articles/page_detail.html"
+
+    def get_context_data(self, **kwargs):
+        breadcrumbs = [{"title": "Home", "url": reverse("home")}, {"title": self.object.title, "url": None}]
+        return super().get_context_data(breadcrumbs=breadcrumbs, **kwargs)
 
 
 @method_decorator(staff_member_required, name="dispatch")  # outermost: visitors go to the admin login

@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fatigue_site.context_processors.site",
                 "cart.context_processors.cart",
+                "articles.context_processors.footer",
             ],
         },
     },

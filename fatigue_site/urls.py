@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from articles.views import HomeView, PersonView
+from articles.views import EditorialPageView, HomeView, PersonView
 from fatigue_site.pages import shared_page
 from fatigue_site.views import bench_floor, healthz
 
@@ -25,3 +25,6 @@ if settings.SERVE_MEDIA:
     ]
 if settings.BENCH_FLOOR:
     urlpatterns += [path("bench/floor", bench_floor)]  # make bench's yardstick
+# Last, after everything above (media included): an editorial page takes only an address nothing else
+# has, and EditorialPage.clean() refuses a slug whose address resolves elsewhere.
+urlpatterns += [path("<slug:slug>/", shared_page(EditorialPageView.as_view()), name="page")]

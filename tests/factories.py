@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import FAQ, Article, Author, Category, Reference
+from articles.models import FAQ, Article, Author, Category, EditorialPage, Reference
 from cart.models import Ingredient, Product, SupplementFacts
 from orders.models import Order
 
@@ -78,6 +78,19 @@ def make_faq(article: Article, **overrides) -> FAQ:
     number = next(_sequence)
     fields = {"question": f"Question {number}?", "answer": f"Answer {number}.", "order": number} | overrides
     return FAQ.objects.create(article=article, **fields)
+
+
+def make_page(**overrides) -> EditorialPage:
+    """An editorial page, shown in the footer."""
+    number = next(_sequence)
+    fields = {
+        "title": f"Page {number}",
+        "slug": f"page-{number}",
+        "summary": f"Summary of page {number}.",
+        "body": "## A section\n\nSome text.\n",
+        "footer_order": number,
+    } | overrides
+    return EditorialPage.objects.create(**fields)
 
 
 def png(width: int, height: int, mode: str = "RGB", name: str = "photo.png") -> SimpleUploadedFile:

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from articles.models import FAQ, Article, Author, Category, Reference
+from articles.models import FAQ, Article, Author, Category, EditorialPage, Reference
 from cart.models import Ingredient, Product, SupplementFacts
 from orders.models import Order, OrderLine
 from tests import forms
@@ -22,6 +22,7 @@ from tests.factories import (
     make_author,
     make_category,
     make_faq,
+    make_page,
     make_product,
     make_sourced_article,
     make_supplement,
@@ -192,6 +193,7 @@ def state() -> dict:
         "categories": Category.objects.count(),
         "people": Author.objects.count(),
         "sources": Reference.objects.count(),
+        "pages": list(EditorialPage.objects.order_by("pk").values_list("pk", "slug", "updated_at")),
     }
 
 
@@ -213,6 +215,7 @@ def shop(transactional_db):
         guide.product_links.create(product=product)
     make_article(category=category, hero_image=png(64, 64), hero_image_alt="A runner")
     make_article(status=Article.Status.DRAFT)
+    make_page(slug="about", title="About")  # linked from every page's footer
     return products
 
 
@@ -239,7 +242,7 @@ def test_no_bad_input_gives_a_server_error_or_changes_what_it_should_not(shop, c
     fuzzer = Fuzzer(visitor)
     confirmation = f"/orders/{order.number}/"  # linked from nowhere: the checkout redirects there
     pages = crawl(fuzzer, ["/", confirmation])
-    assert {"/", "/cart/", "/checkout/", confirmation} <= pages.keys()
+    assert {"/", "/cart/", "/checkout/", "/about/", confirmation} <= pages.keys()
     fuzz_addresses(fuzzer, list(pages))
     newcomer = Fuzzer(Client(raise_request_exception=False), fuzzer.failures)
     fuzz_shared_pages(newcomer, list(pages))

@@ -19,10 +19,12 @@ from django.test import Client, override_settings
 
 from tests.factories import (
     CUSTOMER,
+    SOURCED_BODY,
     make_article,
     make_author,
     make_category,
     make_faq,
+    make_page,
     make_product,
     make_sourced_article,
     make_supplement,
@@ -63,6 +65,7 @@ def shop(db):
     for product in products:
         guide.product_links.create(product=product)
     make_article(category=category)
+    make_page(slug="editorial-policy", title="Editorial policy", body=SOURCED_BODY)  # in the footer
     return guide, products
 
 
@@ -103,7 +106,8 @@ def test_every_page_is_valid_html(shop, tmp_path):
     answers = crawl(visitor.get, ["/", confirmation], MAX_PAGES)
     pages = {url: response.content.decode() for url, response in answers.items() if is_html_page(response)}
     lists = {"/", "/guides/", guide.category.get_absolute_url(), "/shop/", "/cart/"}
-    assert lists | {guide.get_absolute_url(), magnesium.get_absolute_url(), "/checkout/", confirmation} <= pages.keys()
+    shown = {guide.get_absolute_url(), magnesium.get_absolute_url(), "/checkout/", "/editorial-policy/", confirmation}
+    assert lists | shown <= pages.keys()
     assert 'class="cart-table"' in pages["/cart/"]  # the cart with its lines
     assert "<caption>" in pages[supplement.get_absolute_url()]  # the supplement with its facts
 

@@ -21,6 +21,7 @@ from tests.factories import (
     make_author,
     make_category,
     make_faq,
+    make_page,
     make_product,
     make_reviewer,
     make_sourced_article,
@@ -85,6 +86,8 @@ def objects(roles, superuser, django_user_model, settings):
     guide.product_links.create(product=products[0])
     make_article(category=category, status=Article.Status.DRAFT, published_at=None)
     make_article(author=reviewer, reviewed_by=author, body="Plain text, no headings.\r\n\r\n* a list\r\n")
+    make_page(slug="about", body="## Who\r\n\r\nPlain text.\r\n")
+    make_page(slug="terms", show_in_footer=False, footer_order=0)
 
     shopper = Client()  # an order (with its lines and its email task) placed through the checkout
     shopper.post("/cart/add/", {"product": products[0].pk, "quantity": 2})

@@ -117,7 +117,7 @@ def test_guide_page_has_breadcrumbs_and_related_guides_from_its_category(client)
 
 
 @pytest.mark.parametrize("faq_count", [1, 20])
-def test_guide_page_runs_five_queries_whatever_the_number_of_faqs_and_sources(
+def test_guide_page_runs_six_queries_whatever_the_number_of_faqs_and_sources(
     client, django_assert_num_queries, faq_count
 ):
     article = make_article()
@@ -125,8 +125,10 @@ def test_guide_page_runs_five_queries_whatever_the_number_of_faqs_and_sources(
         make_faq(article)
         Reference.objects.create(article=article, key=f"source-{number}", title=f"Source {number}")
     # Rendered afresh (the first visit): the guide with its people, its FAQs, its sources, the products
-    # it mentions, the related guides. Later visits come from the cache (tests/test_page_cache.py).
-    with django_assert_num_queries(5):
+    # it mentions, the related guides, and the footer's links (read by the first page rendered after a
+    # change, then cached: tests/articles/test_editorial_pages.py). Later visits come from the cache
+    # (tests/test_page_cache.py).
+    with django_assert_num_queries(6):
         response = client.get(article.get_absolute_url())
     assert len(find_all(parse(response.content), "details", **{"class": "faq"})) == faq_count
 

@@ -219,8 +219,9 @@ def test_guide_page_query_count_with_a_five_line_cart(client, django_assert_num_
         article.product_links.create(product=product)
         client.post("/cart/add/", {"product": product.pk, "quantity": 1})
     # The first visit, nothing cached: session, guide, FAQs, sources, products mentioned, related
-    # guides, cart lines. Once the guide's body is cached it is three (tests/test_page_cache.py).
-    with django_assert_num_queries(7):
+    # guides, cart lines, the footer's links. Once the guide's body and the links are cached it is
+    # three (tests/test_page_cache.py).
+    with django_assert_num_queries(8):
         response = client.get(article.get_absolute_url())
     assert badge(response) == "5 items in"
 
@@ -228,8 +229,9 @@ def test_guide_page_query_count_with_a_five_line_cart(client, django_assert_num_
 def test_guide_page_for_a_visitor_without_a_cart_runs_no_cart_query(client, django_assert_num_queries):
     article = make_article()
     article.product_links.create(product=make_product())
-    # The first visit: guide, FAQs, sources, products mentioned, related guides; no session, no cart.
-    with django_assert_num_queries(5):
+    # The first visit: guide, FAQs, sources, products mentioned, related guides, the footer's links (the
+    # first page rendered after a change reads them); no session, no cart.
+    with django_assert_num_queries(6):
         client.get(article.get_absolute_url())
 
 
@@ -237,7 +239,10 @@ def test_guide_page_for_a_visitor_without_a_cart_runs_no_cart_query(client, djan
 def test_cart_page_query_count_does_not_grow_with_lines(client, django_assert_num_queries, lines):
     for _ in range(lines):
         client.post("/cart/add/", {"product": make_product().pk, "quantity": 1})
-    # Session, lines for reconciling, lines for showing.
+    # Session, lines for reconciling, lines for showing, and the footer's links: the first page
+    # rendered after a change reads them, later ones take them from the cache.
+    with django_assert_num_queries(4):
+        client.get("/cart/")
     with django_assert_num_queries(3):
         client.get("/cart/")
 

@@ -4,16 +4,18 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from articles.importing import import_article
-from articles.models import Article, ArticleProduct
+from articles.importing import import_article, import_page
+from articles.models import Article, ArticleProduct, EditorialPage
 from cart.demo import load_products
 
-SEED_ARTICLE = Path(__file__).resolve().parents[2] / "content" / "deep-muscle-fatigue.md"
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+SEED_ARTICLE = CONTENT / "deep-muscle-fatigue.md"
 SEED_SLUG = "deep-muscle-fatigue"
+SEED_PAGES = CONTENT / "pages"  # About, Editorial policy, ...: each file's name is its page's slug
 
 
 class Command(BaseCommand):
-    help = "Load the demo guide and products. Safe to run again: what exists already is left as it is."
+    help = "Load the demo guide, products and pages. Safe to run again: what exists already is left as it is."
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -32,4 +34,8 @@ class Command(BaseCommand):
         )
         if products:
             loaded.append(f"{len(products)} products")
-        self.stdout.write(f"Loaded {' and '.join(loaded)}." if loaded else "Demo content present; left unchanged.")
+        existing = set(EditorialPage.objects.values_list("slug", flat=True))
+        pages = [import_page(path) for path in sorted(SEED_PAGES.glob("*.md")) if path.stem not in existing]
+        if pages:
+            loaded.append(f"{len(pages)} pages")
+        self.stdout.write(f"Loaded {', '.join(loaded)}." if loaded else "Demo content present; left unchanged.")

@@ -12,6 +12,8 @@ ROLES = {
             "articleproduct": ["add", "change", "view", "delete"],
             "category": ["add", "change", "view"],
             "author": ["add", "change", "view"],
+            # Not delete: the footer and readers link to these pages (a superuser can).
+            "editorialpage": ["add", "change", "view"],
         },
         # To pick the products a guide mentions.
         "cart": {"product": ["view"], "supplementfacts": ["view"], "ingredient": ["view"]},
