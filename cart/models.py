@@ -253,7 +253,7 @@ class CartLine(models.Model):
 
 
 CODE_FORMAT = RegexValidator(
-    r"^[A-Z0-9][A-Z0-9_-]{2,39}$", "A code is 3 to 40 letters, digits, hyphens or underscores, e.g. SPRING10."
+    r"^[A-Za-z0-9][A-Za-z0-9_-]{2,39}$", "A code is 3 to 40 letters, digits, hyphens or underscores, e.g. SPRING10."
 )
 
 

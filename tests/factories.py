@@ -10,7 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import FAQ, Article, Author, Category, EditorialPage, Reference
-from cart.models import Ingredient, Product, SupplementFacts
+from cart.models import Coupon, Ingredient, Product, SupplementFacts
 from orders.models import Order
 
 _sequence = itertools.count(1)
@@ -98,6 +98,12 @@ def png(width: int, height: int, mode: str = "RGB", name: str = "photo.png") -> 
     buffer = io.BytesIO()
     Image.new(mode, (width, height), "white" if mode == "RGB" else 1).save(buffer, "PNG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def make_coupon(**overrides) -> Coupon:
+    """A coupon for 10% off, from now on, without limits."""
+    fields = {"code": f"TEST{next(_sequence)}", "kind": Coupon.Kind.PERCENT, "amount": Decimal("10")} | overrides
+    return Coupon.objects.create(**fields)
 
 
 def make_product(**overrides) -> Product:

@@ -14,13 +14,14 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 
 from articles.models import FAQ, Article, Author, Category, EditorialPage, Reference
-from cart.models import Ingredient, Product, SupplementFacts
+from cart.models import Coupon, Ingredient, Product, SupplementFacts
 from orders.models import Order, OrderLine
 from tests import forms
 from tests.factories import (
     make_article,
     make_author,
     make_category,
+    make_coupon,
     make_faq,
     make_page,
     make_product,
@@ -194,6 +195,7 @@ def state() -> dict:
         "people": Author.objects.count(),
         "sources": Reference.objects.count(),
         "pages": list(EditorialPage.objects.order_by("pk").values_list("pk", "slug", "updated_at")),
+        "coupons": list(Coupon.objects.order_by("pk").values_list()),
     }
 
 
@@ -201,6 +203,7 @@ def state() -> dict:
 def shop(transactional_db):
     """A little of everything the pages show: guides with FAQs, products in them, an image, a sold out
     product, a supplement with its facts."""
+    make_coupon(code="SPRING10", usage_limit=1)  # the cart page's coupon form: a valid code exists
     category = make_category()
     author = make_author()
     products = [

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             name='Coupon',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Shoppers type it in any case.', max_length=40, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z0-9][A-Z0-9_-]{2,39}$', 'A code is 3 to 40 letters, digits, hyphens or underscores, e.g. SPRING10.')])),
+                ('code', models.CharField(help_text='Shoppers type it in any case.', max_length=40, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9_-]{2,39}$', 'A code is 3 to 40 letters, digits, hyphens or underscores, e.g. SPRING10.')])),
                 ('description', models.CharField(blank=True, help_text='For staff: what the code is for.', max_length=200)),
                 ('kind', models.CharField(choices=[('percent', 'Percentage of the subtotal'), ('fixed', 'Fixed amount off the subtotal')], default='percent', max_length=10)),
                 ('amount', models.DecimalField(decimal_places=2, help_text='A percentage (e.g. 10) or an amount.', max_digits=8, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))])),

@@ -5,7 +5,8 @@ exist here (the tests say so when none do).
 """
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib import admin
@@ -14,12 +15,14 @@ from django.contrib.auth.models import Group
 from django.db.models.fields.files import FieldFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 from tests.factories import (
     make_article,
     make_author,
     make_category,
+    make_coupon,
     make_faq,
     make_page,
     make_product,
@@ -78,6 +81,9 @@ def objects(roles, superuser, django_user_model, settings):
         make_supplement(sale_price=8),  # its Supplement Facts and ingredients are inlines of its form
         make_product(stock=0, is_active=False),
     ]
+    make_coupon(code="SPRING10", minimum_subtotal=Decimal("20.00"), usage_limit=100, per_email_limit=1,
+                starts_at=timezone.now(), ends_at=timezone.now() + timedelta(days=30))  # fmt: skip
+    make_coupon(code="FIVE-OFF", kind="fixed", amount=Decimal("5.00"), is_active=False)
     guide = make_sourced_article(
         category=category, author=author, reviewed_by=reviewer, hero_image=png(64, 64), hero_image_alt="A runner"
     )
