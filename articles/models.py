@@ -48,7 +48,9 @@ class Author(models.Model):
     """A person named on guides: a writer, a medical reviewer, or both. Each has a page."""
 
     name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True, help_text="The address of their page: /people/<slug>/.")
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="The end of their page's address: /people/this-part/."
+    )
     role = models.CharField(max_length=120, blank=True, help_text="e.g. Health writer, Medical reviewer.")
     credentials = models.CharField(
         max_length=200,
