@@ -65,7 +65,16 @@ def test_a_citation_and_its_back_link_work_with_the_keyboard(site, page):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/guides/", GUIDE, "sourced guide", "/people/demo-medical-reviewer-placeholder/"]
+    "path",
+    [
+        "/",
+        "/guides/",
+        GUIDE,
+        "sourced guide",
+        "/people/demo-medical-reviewer-placeholder/",
+        "/editorial-policy/",
+        "/shop/iron-vitamin-c/",  # a supplement: its Supplement Facts label
+    ],
 )
 def test_axe_finds_no_accessibility_violations(site, page, path):
     if path == "sourced guide":  # with sources and a "when to see a doctor" callout
