@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import linebreaksbr
 
 from orders.models import Order, OrderLine
 
@@ -48,9 +49,14 @@ class OrderAdmin(admin.ModelAdmin):
         "number", "created_at", "subtotal", "coupon_code", "discount", "shipping", "total", "confirmation_sent_at",
         "emails_sent_at",
         "stock_restored",
-        "name", "email", "phone", "address", "postcode", "city", "country", "notes",
+        "name", "email", "phone", "delivery_address", "notes",
+        "address", "address_line2", "city", "region", "postcode", "country",
     ]  # fmt: skip
     fields = ["number", "status", "created_at", *readonly_fields[3:]]
+
+    @admin.display(description="Delivery address")
+    def delivery_address(self, order: Order) -> str:
+        return linebreaksbr(order.formatted_address, autoescape=True)
 
     @admin.display(boolean=True, description="Emails sent", ordering="emails_sent_at")
     def emails_sent(self, order: Order) -> bool:

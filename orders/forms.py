@@ -1,24 +1,12 @@
-import unicodedata
-
-from babel import Locale
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
 from django import forms
-from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 
-COUNTRIES = sorted(Locale("en").territories.items(), key=lambda item: item[1])
-COUNTRY_CHOICES = [(code, name) for code, name in COUNTRIES if len(code) == 2 and code.isalpha() and code != "ZZ"]
+from orders.addresses import AddressForm
+from orders.validators import one_line
 
 
-def one_line(value: str) -> None:
-    """Refuse line breaks, tabs and other control characters: these fields go on one line (and into email headers)."""
-    if any(unicodedata.category(char) in {"Cc", "Zl", "Zp"} for char in value):
-        raise ValidationError(
-            "Write this on one line, without line breaks, tabs or other control characters.", code="one_line"
-        )
-
-
-class CheckoutForm(forms.Form):
+class CheckoutForm(AddressForm):
     name = forms.CharField(
         max_length=120,
         label="Full name",
@@ -36,25 +24,6 @@ class CheckoutForm(forms.Form):
         help_text="Only if the courier needs to reach you.",
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
-    address = forms.CharField(
-        max_length=250, validators=[one_line], widget=forms.TextInput(attrs={"autocomplete": "address-line1"})
-    )
-    postcode = forms.CharField(
-        max_length=12,
-        validators=[
-            one_line,
-            RegexValidator(
-                r"^[A-Za-z0-9][A-Za-z0-9 -]{1,10}$", "Enter a postcode of letters, digits, spaces or dashes."
-            ),
-        ],
-        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
-    )
-    city = forms.CharField(
-        max_length=100, validators=[one_line], widget=forms.TextInput(attrs={"autocomplete": "address-level2"})
-    )
-    country = forms.ChoiceField(
-        choices=COUNTRY_CHOICES, initial="US", widget=forms.Select(attrs={"autocomplete": "country"})
-    )
     notes = forms.CharField(
         max_length=1000, required=False, label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -66,7 +35,9 @@ class CheckoutForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False  # the template writes the form tag, the CSRF token and the button
+        self.helper.layout = Layout("name", "email", "phone", self.address_layout(), "notes")
+        self.helper.render_unmentioned_fields = True  # the hidden fields, and any field added later
 
     def customer(self) -> dict:
-        fields = ["name", "email", "phone", "address", "postcode", "city", "country", "notes"]
-        return {field: self.cleaned_data[field] for field in fields}
+        fields = ["name", "email", "phone", "notes"]
+        return {field: self.cleaned_data[field] for field in fields} | self.address_fields()

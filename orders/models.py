@@ -7,6 +7,7 @@ from django.db.models import F
 
 from cart.models import Product
 from fatigue_site import pages
+from orders import addresses
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read out on the phone
 
@@ -37,9 +38,12 @@ class Order(models.Model):
     name = models.CharField(max_length=120)
     email = models.EmailField()
     phone = models.CharField(max_length=40, blank=True)
-    address = models.CharField(max_length=250)
-    postcode = models.CharField(max_length=12)
-    city = models.CharField(max_length=100)
+    address = models.CharField("address line 1", max_length=250)
+    address_line2 = models.CharField("address line 2", max_length=250, blank=True)
+    # What the country uses: some have no postcode (AE), no city (JP) or no region (GB). orders.addresses knows.
+    postcode = models.CharField(max_length=12, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField("state or region", max_length=100, blank=True)
     country = models.CharField(max_length=2)
     notes = models.TextField(blank=True)
     subtotal = models.DecimalField(max_digits=10, decimal_places=2)
@@ -62,6 +66,13 @@ class Order(models.Model):
     @property
     def country_name(self) -> str:
         return Locale("en").territories.get(self.country, self.country)
+
+    @property
+    def formatted_address(self) -> str:
+        """The name and address as the country's post writes them, on lines."""
+        return addresses.format_address(
+            name=self.name, **{field: getattr(self, field) for field in addresses.ADDRESS_FIELDS}
+        )
 
     def can_become(self, status: str) -> bool:
         return status == self.status or status in self.NEXT_STATUSES[self.Status(self.status)]

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cart.cart import get_cart
 from orders import limits, payment, session
+from orders.addresses import UPDATE_BUTTON
 from orders.forms import CheckoutForm
 from orders.models import Order
 from orders.placing import OrderNotPlaced, SummaryMismatch, place_order
@@ -26,6 +27,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
         notices = [notice.text for notice in cart.reconcile()]
         form = CheckoutForm(initial={"token": session.token(request.session), "expected_total": cart.total})
         return _page(request, form, notices)
+    if UPDATE_BUTTON in request.POST:
+        # "Update the address fields" (or a change of country, with JavaScript): the chosen country's fields with
+        # what was typed, as a form not yet sent, so that no field shows an error. Nothing is placed.
+        typed = request.POST.dict() | {"token": session.token(request.session), "expected_total": cart.total}
+        return _page(request, CheckoutForm(initial=typed), [])
 
     # A second submit of a placed order (double click, back and resubmit, another tab, or a retry after
     # the server died before answering) shows that order. The token is this session's secret, so an

@@ -152,7 +152,7 @@ CUSTOMER = {
     "email": "sam@example.com",
     "phone": "",
     "address": "1 Demo Street",
-    "postcode": "AB1 2CD",
+    "postcode": "AB1 2DE",
     "city": "Demo City",
     "country": "GB",
     "notes": "",

@@ -11,3 +11,11 @@ def site(live_server, settings):
     settings.SITE_HOST = urlsplit(live_server.url).hostname
     call_command("seed_demo", stdout=io.StringIO())
     return live_server.url
+
+
+@pytest.fixture
+def no_js_page(browser):
+    """A page with JavaScript off: every action must work without it."""
+    context = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()

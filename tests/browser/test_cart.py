@@ -10,13 +10,6 @@ GUIDE = "/guides/deep-muscle-fatigue/"
 MAGNESIUM = "Magnesium glycinate capsules"
 
 
-@pytest.fixture
-def no_js_page(browser):
-    context = browser.new_context(java_script_enabled=False)
-    yield context.new_page()
-    context.close()
-
-
 def badge(page: Page):
     return page.locator("#mini-cart-count")
 

@@ -14,7 +14,13 @@ from tests.html import parse, text
 
 pytestmark = pytest.mark.django_db
 
-PERSONAL = ["Sam Placeholder", "sam@example.com", "1 Demo Street", "AB1 2CD", "Demo City"]
+PERSONAL = [
+    "Sam Placeholder",
+    "sam@example.com",
+    "1 Demo Street",
+    "AB1 2DE",
+    "DEMO CITY",
+]  # the GB way: city in capitals
 
 
 def with_cookie(session_key: str) -> Client:
