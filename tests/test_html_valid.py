@@ -19,6 +19,7 @@ from django.test import Client, override_settings
 
 from tests.factories import (
     CUSTOMER,
+    checkout_fields,
     make_article,
     make_author,
     make_category,
@@ -112,8 +113,7 @@ def test_every_page_is_valid_html(shop, tmp_path):
     with override_settings(ORDER_DETAILS_SECONDS=0):  # the confirmation once it no longer shows the address
         private = visitor.get(confirmation)
     with override_settings(ORDER_LIMIT_PER_SESSION=1):  # the checkout refusing one order too many
-        checkout = visitor.get("/checkout/").context["form"].initial
-        limited = visitor.post("/checkout/", CUSTOMER | {key: str(value) for key, value in checkout.items()})
+        limited = visitor.post("/checkout/", CUSTOMER | checkout_fields(visitor.get("/checkout/")))
     for _ in range(settings.AXES_FAILURE_LIMIT):
         locked_out = visitor.post("/admin/login/", {"username": "nobody", "password": "wrong"})
     statuses = [response.status_code for response in (not_found, rejected, private, limited, locked_out)]

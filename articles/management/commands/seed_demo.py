@@ -7,6 +7,7 @@ from django.utils import timezone
 from articles.importing import import_article
 from articles.models import Article, ArticleProduct
 from cart.demo import load_products
+from orders.demo import load_payment_methods
 
 SEED_ARTICLE = Path(__file__).resolve().parents[2] / "content" / "deep-muscle-fatigue.md"
 SEED_SLUG = "deep-muscle-fatigue"
@@ -32,4 +33,6 @@ class Command(BaseCommand):
         )
         if products:
             loaded.append(f"{len(products)} products")
+        if methods := load_payment_methods():
+            loaded.append(f"{len(methods)} payment methods")
         self.stdout.write(f"Loaded {' and '.join(loaded)}." if loaded else "Demo content present; left unchanged.")

@@ -23,7 +23,12 @@ ROLES = {
             "ingredient": ["add", "change", "view", "delete"],
             "cartline": ["view"],
         },
-        "orders": {"order": ["change", "view"], "orderline": ["view"]},
+        "orders": {
+            "order": ["change", "view"],
+            "orderline": ["view"],
+            "orderevent": ["view"],
+            "paymentmethod": ["add", "change", "view", "delete"],
+        },
         "django_tasks_database": {"dbtaskresult": ["view"]},  # failed emails stay visible
     },
 }
