@@ -76,6 +76,15 @@ class CheckoutForm(forms.Form):
         return {field: self.cleaned_data[field] for field in fields}
 
 
+class DescribedRadioSelect(forms.RadioSelect):
+    """Radio buttons each described by an element of their own (id "<option id>-summary")."""
+
+    def create_option(self, *args, **kwargs) -> dict:
+        option = super().create_option(*args, **kwargs)
+        option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}-summary"
+        return option
+
+
 class PaymentChoiceForm(forms.Form):
     """How the shopper pays: one of the enabled payment methods, offered for the delivery country.
 
@@ -84,7 +93,7 @@ class PaymentChoiceForm(forms.Form):
 
     payment_method = forms.TypedChoiceField(
         coerce=int,
-        widget=forms.RadioSelect,
+        widget=DescribedRadioSelect,
         error_messages={
             "required": "Choose how you would like to pay.",
             "invalid_choice": "The way to pay you chose is no longer offered. Please choose another.",
