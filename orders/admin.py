@@ -121,7 +121,7 @@ class PaymentMethodAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            del self.fields["kind"]  # read-only once saved: orders were placed under it
+            self.fields.pop("kind", None)  # read-only once saved: orders were placed under it
 
     def clean_countries(self) -> str:
         codes = [code.strip().upper() for code in self.cleaned_data["countries"].split(",") if code.strip()]
