@@ -285,10 +285,6 @@ DISEASE_CLAIM_WORDS = env_list(
 CART_UNDO_SECONDS = 10 * 60
 SHIPPING_FEE = Decimal(os.environ.get("SHIPPING_FEE", "4.95"))
 FREE_SHIPPING_FROM = Decimal(os.environ.get("FREE_SHIPPING_FROM", "50.00"))
-PAYMENT_INSTRUCTIONS = os.environ.get(
-    "PAYMENT_INSTRUCTIONS",
-    "Pay on delivery, or by bank transfer: we email you the bank details with your order number as the reference.",
-)
 SHOP_EMAIL = os.environ.get("SHOP_EMAIL", "orders@localhost")
 # How manage.py check_references introduces itself to the sites guides cite: the site and whom to ask.
 LINK_CHECK_USER_AGENT = os.environ.get(
@@ -333,3 +329,11 @@ ORDER_LIMIT_PER_EMAIL = int(os.environ.get("ORDER_LIMIT_PER_EMAIL", "3"))
 ORDER_LIMIT_PER_ADDRESS = int(os.environ.get("ORDER_LIMIT_PER_ADDRESS", "10"))
 # How long the confirmation page shows the customer's name, address and email after the order is placed.
 ORDER_DETAILS_SECONDS = int(os.environ.get("ORDER_DETAILS_SECONDS", "3600"))
+# How long the signed link to an order's page in its emails works (orders/links.py).
+ORDER_LINK_MAX_AGE_DAYS = int(os.environ.get("ORDER_LINK_MAX_AGE_DAYS", "90"))
+# "Track an order" emails that link again: tries per window (ORDER_LIMIT_WINDOW_SECONDS) from one client
+# address and for one email address, whether or not they match an order. 0 turns a limit off.
+TRACK_LIMIT_PER_ADDRESS = int(os.environ.get("TRACK_LIMIT_PER_ADDRESS", "10"))
+TRACK_LIMIT_PER_EMAIL = int(os.environ.get("TRACK_LIMIT_PER_EMAIL", "3"))
+# The site's address in emails (links to orders), without a trailing slash. Empty: http(s)://SITE_HOST.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")

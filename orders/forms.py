@@ -1,8 +1,12 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundWidget
 
+from orders import payment
 from orders.addresses import AddressForm
+from orders.models import PaymentMethod, country_name
 from orders.validators import one_line
 
 
@@ -41,3 +45,72 @@ class CheckoutForm(AddressForm):
     def customer(self) -> dict:
         fields = ["name", "email", "phone", "notes"]
         return {field: self.cleaned_data[field] for field in fields} | self.address_fields()
+
+
+class DescribedRadioSelect(forms.RadioSelect):
+    """Radio buttons each described by an element of their own (id "<option id>-summary")."""
+
+    def create_option(self, *args, **kwargs) -> dict:
+        option = super().create_option(*args, **kwargs)
+        option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}-summary"
+        return option
+
+
+class PaymentChoiceForm(forms.Form):
+    """How the shopper pays: one of the enabled payment methods, offered for the delivery country.
+
+    Sent with the checkout form (one HTML form), rendered by its own partial
+    (orders/includes/payment_choice.html)."""
+
+    payment_method = forms.TypedChoiceField(
+        coerce=int,
+        widget=DescribedRadioSelect,
+        error_messages={
+            "required": "Choose how you would like to pay.",
+            "invalid_choice": "The way to pay you chose is no longer offered. Please choose another.",
+        },
+    )
+
+    def __init__(self, *args, methods: list[PaymentMethod], country: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.methods = {method.pk: method for method in methods}
+        field = self.fields["payment_method"]
+        field.choices = [(method.pk, method.name) for method in methods]  # type: ignore[attr-defined]
+        field.initial = methods[0].pk if methods else None
+        self.country = country
+
+    def clean_payment_method(self) -> PaymentMethod:
+        method = self.methods[self.cleaned_data["payment_method"]]
+        if self.country and not payment.is_available(method, self.country):
+            raise ValidationError(
+                f"{method.name} is not offered for delivery to {country_name(self.country)}. "
+                "Please choose another way to pay."
+            )
+        return method
+
+    def options(self) -> list[tuple[BoundWidget, str]]:
+        """Each radio button with the line that explains it."""
+        radios = self["payment_method"].subwidgets
+        return [(radio, payment.summary(self.methods[int(radio.data["value"])])) for radio in radios]
+
+
+class TrackOrderForm(forms.Form):
+    number = forms.CharField(
+        label="Order number",
+        max_length=20,
+        help_text="In your confirmation email, like K7MW-4QX9.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    email = forms.EmailField(
+        help_text="The address you gave with the order.", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_number(self) -> str:
+        """The number as we print it, however it was typed: K7MW-4QX9 from "k7mw 4qx9" or "K7MW4QX9"."""
+        code = "".join(char for char in self.cleaned_data["number"].upper() if char.isalnum())
+        return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code

@@ -2,11 +2,11 @@ import secrets
 from decimal import Decimal
 
 from babel import Locale
-from django.db import models, transaction
-from django.db.models import F
+from django.core.validators import URLValidator
+from django.db import models
+from django.utils import timezone
 
 from cart.models import Product
-from fatigue_site import pages
 from orders import addresses
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read out on the phone
@@ -17,16 +17,63 @@ def new_order_number() -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
+def country_name(code: str) -> str:
+    return Locale("en").territories.get(code, code)
+
+
+class PaymentMethodQuerySet(models.QuerySet):
+    def enabled(self) -> "PaymentMethodQuerySet":
+        return self.filter(enabled=True)
+
+
+class PaymentMethod(models.Model):
+    """A way to pay that shop managers offer at checkout; its kind (orders/payment.py) says how it works."""
+
+    kind = models.CharField(max_length=30, help_text="How it works; cannot be changed once saved.")
+    name = models.CharField(max_length=80, help_text='What shoppers choose at checkout, e.g. "Bank transfer".')
+    enabled = models.BooleanField(default=True, help_text="Offered at checkout.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first; the first is the default.")
+    countries = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Two-letter codes of the countries it is offered for, separated by commas (GB, IE). "
+        "Empty: every country.",
+    )
+    # Bank transfer
+    account_holder = models.CharField(max_length=120, blank=True)
+    bank_name = models.CharField("bank", max_length=120, blank=True)
+    account_number = models.CharField("IBAN or account number", max_length=50, blank=True)
+    bank_code = models.CharField("sort code or BIC", max_length=20, blank=True)
+    instructions = models.TextField(blank=True, help_text="Shown to the shopper after ordering and in the email.")
+
+    objects = PaymentMethodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def country_codes(self) -> list[str]:
+        return [code.strip().upper() for code in self.countries.split(",") if code.strip()]
+
+    def offered_in(self, country: str) -> bool:
+        return not self.country_codes or country in self.country_codes
+
+
 class Order(models.Model):
     class Status(models.TextChoices):
-        NEW = "new", "New"
+        NEW = "new", "New"  # nothing to pay before it ships (cash on delivery)
+        AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
         PAID = "paid", "Paid"
         SHIPPED = "shipped", "Shipped"
         CANCELLED = "cancelled", "Cancelled"
 
-    # Which status may follow which; anything else is refused.
+    # Which status may follow which; anything else is refused. An order awaiting payment ships once paid.
     NEXT_STATUSES = {
-        Status.NEW: {Status.PAID, Status.CANCELLED},
+        Status.NEW: {Status.PAID, Status.SHIPPED, Status.CANCELLED},
+        Status.AWAITING_PAYMENT: {Status.PAID, Status.CANCELLED},
         Status.PAID: {Status.SHIPPED, Status.CANCELLED},
         Status.SHIPPED: set(),
         Status.CANCELLED: set(),
@@ -34,7 +81,7 @@ class Order(models.Model):
 
     number = models.CharField(max_length=9, unique=True, default=new_order_number, editable=False)
     idempotency_key = models.CharField(max_length=64, unique=True, editable=False)
-    status = models.CharField(max_length=10, choices=Status, default=Status.NEW)
+    status = models.CharField(max_length=20, choices=Status, default=Status.NEW)
     name = models.CharField(max_length=120)
     email = models.EmailField()
     phone = models.CharField(max_length=40, blank=True)
@@ -53,7 +100,18 @@ class Order(models.Model):
     total = models.DecimalField(max_digits=10, decimal_places=2)
     stock_restored = models.BooleanField(default=False, editable=False)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)  # the customer's email
-    emails_sent_at = models.DateTimeField(null=True, blank=True, editable=False)  # and the shop's: both sent
+    shop_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)  # and the shop's
+    # Deleting a method that orders used is refused: switch it off instead.
+    payment_method = models.ForeignKey(
+        PaymentMethod, on_delete=models.PROTECT, null=True, blank=True, related_name="orders", editable=False
+    )
+    tracking_number = models.CharField(max_length=60, blank=True, help_text="Emailed to the customer when shipped.")
+    tracking_url = models.URLField(
+        "tracking link",
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="The carrier's page for this parcel (http or https), emailed to the customer when shipped.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -65,7 +123,11 @@ class Order(models.Model):
 
     @property
     def country_name(self) -> str:
-        return Locale("en").territories.get(self.country, self.country)
+        return country_name(self.country)
+
+    @property
+    def emails_sent(self) -> bool:
+        return self.confirmation_sent_at is not None and self.shop_notice_sent_at is not None
 
     @property
     def formatted_address(self) -> str:
@@ -76,20 +138,6 @@ class Order(models.Model):
 
     def can_become(self, status: str) -> bool:
         return status == self.status or status in self.NEXT_STATUSES[self.Status(self.status)]
-
-    def cancel(self) -> None:
-        """Cancel the order and put its stock back, once, however often this is called."""
-        with transaction.atomic():
-            order = Order.objects.select_for_update().get(pk=self.pk)
-            if not order.stock_restored:
-                for line in order.lines.all():
-                    if line.product_id is not None:  # None: the product was deleted since
-                        Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
-                pages.content_changed()
-                order.stock_restored = True
-            order.status = Order.Status.CANCELLED
-            order.save(update_fields=["status", "stock_restored", "updated_at"])
-        self.status, self.stock_restored = order.status, order.stock_restored
 
 
 class OrderLine(models.Model):
@@ -111,3 +159,25 @@ class OrderLine(models.Model):
     @property
     def total(self) -> Decimal:
         return self.unit_price * self.quantity
+
+
+class OrderEvent(models.Model):
+    """A step in an order's life, with when it happened: the order page and the admin list them."""
+
+    class Kind(models.TextChoices):
+        PLACED = "placed", "Placed"
+        AWAITING_PAYMENT = "awaiting_payment", "Awaiting payment"
+        PAID = "paid", "Paid"
+        SHIPPED = "shipped", "Shipped"
+        CANCELLED = "cancelled", "Cancelled"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind)
+    created_at = models.DateTimeField(default=timezone.now)
+    email_sent_at = models.DateTimeField(null=True, blank=True)  # the customer's email about it, if one is sent
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}, {self.created_at:%Y-%m-%d %H:%M}"

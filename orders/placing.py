@@ -9,8 +9,8 @@ from cart.cart import Cart, shipping_for
 from cart.models import Coupon, Product
 from cart.money import format_money
 from fatigue_site import pages
-from orders import tasks
-from orders.models import Order, OrderLine
+from orders import payment, tasks
+from orders.models import Order, OrderEvent, OrderLine, PaymentMethod
 
 
 class OrderNotPlaced(Exception):
@@ -25,13 +25,15 @@ class SummaryMismatch(OrderNotPlaced):
     """The total the visitor agreed to is not the cart's: a tampered or stale page."""
 
 
-def place_order(*, cart: Cart, customer: dict, idempotency_key: str, expected_total: Decimal) -> Order:
+def place_order(
+    *, cart: Cart, customer: dict, payment_method: PaymentMethod, idempotency_key: str, expected_total: Decimal
+) -> Order:
     """Place the order for `cart`, or return the one already placed with this key (a double submit)."""
     if existing := Order.objects.filter(idempotency_key=idempotency_key).first():
         return existing
     try:
         with transaction.atomic():
-            order = _place(cart, customer, idempotency_key, expected_total)
+            order = _place(cart, customer, payment_method, idempotency_key, expected_total)
     except IntegrityError:
         # The same key won a race from another tab or a double click: that order is this order.
         if existing := Order.objects.filter(idempotency_key=idempotency_key).first():
@@ -56,7 +58,9 @@ def _locked_coupon(cart: Cart, subtotal: Decimal, email: str) -> Coupon | None:
     return coupon
 
 
-def _place(cart: Cart, customer: dict, idempotency_key: str, expected_total: Decimal) -> Order:
+def _place(
+    cart: Cart, customer: dict, payment_method: PaymentMethod, idempotency_key: str, expected_total: Decimal
+) -> Order:
     # Lock the cart's lines, then its products, in a fixed order: a second submit of the same
     # cart waits here and then finds the cart empty; two carts racing for the last unit queue up.
     rows = cart.lock_lines()
@@ -96,10 +100,15 @@ def _place(cart: Cart, customer: dict, idempotency_key: str, expected_total: Dec
         discount=discount,
         shipping=shipping,
         total=total,
+        payment_method=payment_method,
+        status=payment.initial_status(payment_method),
         **customer,
     )
     if coupon:
         Coupon.objects.filter(pk=coupon.pk).update(times_used=F("times_used") + 1)
+    OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.PLACED)
+    if order.status == Order.Status.AWAITING_PAYMENT:
+        OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.AWAITING_PAYMENT)
     OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
@@ -118,7 +127,8 @@ def _place(cart: Cart, customer: dict, idempotency_key: str, expected_total: Dec
     if shown_before != [product.max_order_quantity for product, _ in lines]:
         pages.content_changed()  # the shared pages show "In stock" and the most one may order
     cart.remove_ordered(rows)
-    # The email task is a row in the same transaction: it is queued if and only if the order is placed,
-    # even when the process dies right after the commit.
-    tasks.send_order_emails.enqueue(order.pk)
+    # The email tasks are rows in the same transaction: they are queued if and only if the order is placed,
+    # even when the process dies right after the commit. One task per email: each is retried alone.
+    tasks.send_confirmation.enqueue(order.pk)
+    tasks.send_shop_notice.enqueue(order.pk)
     return order

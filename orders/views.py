@@ -6,13 +6,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cart.cart import get_cart
-from orders import limits, payment, session
+from orders import limits, links, payment, session, tasks
 from orders.addresses import UPDATE_BUTTON
-from orders.forms import CheckoutForm
-from orders.models import Order
+from orders.forms import CheckoutForm, PaymentChoiceForm, TrackOrderForm
+from orders.models import Order, PaymentMethod
 from orders.placing import OrderNotPlaced, SummaryMismatch, place_order
 from orders.session import TOKEN_KEY
 
@@ -20,18 +21,20 @@ from orders.session import TOKEN_KEY
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkout(request: HttpRequest) -> HttpResponse:
     cart = get_cart(request)
+    methods = list(PaymentMethod.objects.enabled())
     if request.method != "POST":
         if not cart.lines:
             messages.info(request, "Your cart is empty: add something before checking out.")
             return redirect("cart:detail")
         notices = [notice.text for notice in cart.reconcile()]
         form = CheckoutForm(initial={"token": session.token(request.session), "expected_total": cart.total})
-        return _page(request, form, notices)
+        return _page(request, form, PaymentChoiceForm(methods=methods), notices)
     if UPDATE_BUTTON in request.POST:
         # "Update the address fields" (or a change of country, with JavaScript): the chosen country's fields with
         # what was typed, as a form not yet sent, so that no field shows an error. Nothing is placed.
         typed = request.POST.dict() | {"token": session.token(request.session), "expected_total": cart.total}
-        return _page(request, CheckoutForm(initial=typed), [])
+        payment_form = PaymentChoiceForm(initial=typed, methods=methods)
+        return _page(request, CheckoutForm(initial=typed), payment_form, [])
 
     # A second submit of a placed order (double click, back and resubmit, another tab, or a retry after
     # the server died before answering) shows that order. The token is this session's secret, so an
@@ -43,15 +46,18 @@ def checkout(request: HttpRequest) -> HttpResponse:
         return redirect(payment.next_step_url(already))
 
     form = CheckoutForm(request.POST)
+    payment_form = PaymentChoiceForm(request.POST, methods=methods)
     if already:
         # Placed from this page, but not by this session as it is now: a cookie from before the order gave the
         # session a new key (a late double click), or someone else's copy of the page. Show nothing of it.
         problems = ["This order has been placed already. Its confirmation is on its way by email."]
-        return _page(request, form, problems, status=400)
+        return _page(request, form, payment_form, problems, status=400)
     if cart.key is None or not cart.lines:
-        return _page(request, form, ["Your cart is empty, so there is nothing to order."], status=400)
-    if not form.is_valid():
-        return _page(request, form, [], status=400)
+        return _page(request, form, payment_form, ["Your cart is empty, so there is nothing to order."], status=400)
+    details_valid = form.is_valid()
+    payment_form.country = form.cleaned_data.get("country")  # a method may be offered for some countries only
+    if not (details_valid and payment_form.is_valid()):
+        return _page(request, form, payment_form, [], status=400)
     retry_after = None
     if form.cleaned_data["token"] != session.token(request.session):
         problems, status = ["This checkout page is out of date. Check your order and place it again."], 400
@@ -61,6 +67,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 order = place_order(
                     cart=cart,
                     customer=form.customer(),
+                    payment_method=payment_form.cleaned_data["payment_method"],
                     idempotency_key=form.cleaned_data["token"],
                     expected_total=form.cleaned_data["expected_total"],
                 )
@@ -77,29 +84,84 @@ def checkout(request: HttpRequest) -> HttpResponse:
     # Show the page again with what is true now; nothing the visitor typed is lost.
     data = request.POST.copy()
     data["expected_total"], data["token"] = str(cart.total), session.token(request.session)
-    response = _page(request, CheckoutForm(data), problems, status=status)
+    response = _page(request, CheckoutForm(data), PaymentChoiceForm(data, methods=methods), problems, status=status)
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response
 
 
-def _page(request: HttpRequest, form: CheckoutForm, problems: list[str], status: int = 200) -> HttpResponse:
-    context = {"form": form, "problems": problems, "payment_instructions": payment.instructions()}
+def _page(
+    request: HttpRequest, form: CheckoutForm, payment_form: PaymentChoiceForm, problems: list[str], status: int = 200
+) -> HttpResponse:
+    context = {"form": form, "payment_form": payment_form, "problems": problems}
     return render(request, "orders/checkout.html", context, status=status)
+
+
+ORDER_PAGE_QUERYSET = Order.objects.select_related("payment_method").prefetch_related("lines", "events")
 
 
 @require_safe
 def confirmation(request: HttpRequest, number: str) -> HttpResponse:
     """The order as placed; only the browser session that placed it may see it, and its personal data for a while."""
-    order = get_object_or_404(Order.objects.prefetch_related("lines"), number=number)
+    order = get_object_or_404(ORDER_PAGE_QUERYSET, number=number)
     if order.pk not in session.placed_orders(request.session):
         raise Http404("No such order in this browser.")
     now = timezone.now()
     context = {
-        "order": order,
-        "lines": list(order.lines.all()),
-        "payment_instructions": payment.instructions(),
+        "placed_here": True,
         "shows_personal_data": session.shows_personal_data(request.session, order),
         "personal_data_for": timesince(now - timedelta(seconds=settings.ORDER_DETAILS_SECONDS), now),
     }
+    return _order_page(request, order, context)
+
+
+@require_safe
+@never_cache  # the link is the key to the page: no shared cache may keep it
+def order_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The order's page from the signed link in its emails, in any browser, until the link expires."""
+    try:
+        number = links.number_for(token)
+    except links.LinkExpired:
+        return render(request, "orders/link_refused.html", {"expired": True}, status=410)
+    except links.LinkInvalid:
+        return render(request, "orders/link_refused.html", {"expired": False}, status=404)
+    order = get_object_or_404(ORDER_PAGE_QUERYSET, number=number)
+    return _order_page(request, order, {"placed_here": False, "shows_personal_data": True})
+
+
+def _order_page(request: HttpRequest, order: Order, context: dict) -> HttpResponse:
+    context |= {
+        "order": order,
+        "lines": list(order.lines.all()),
+        "events": list(order.events.all()),
+        "payment": payment.instructions(order),
+    }
     return render(request, "orders/confirmation.html", context)
+
+
+TRACK_ANSWER = (
+    "If an order with that number was placed with that email address, we have emailed it a link to the order's "
+    "page. It should arrive in a few minutes; check your spam folder too."
+)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    """Email the link to an order again to the address it was placed with; the answer never says whether
+    the number and address match an order."""
+    if request.method != "POST":
+        return render(request, "orders/track.html", {"form": TrackOrderForm(), "problems": []})
+    form = TrackOrderForm(request.POST)
+    if not form.is_valid():
+        return render(request, "orders/track.html", {"form": form, "problems": []}, status=400)
+    try:
+        limits.count_tracking_request(request, email=form.cleaned_data["email"])
+    except limits.LimitReached as refusal:
+        response = render(request, "orders/track.html", {"form": form, "problems": [str(refusal)]}, status=429)
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
+    number, email = form.cleaned_data["number"], form.cleaned_data["email"]
+    if order := Order.objects.filter(number=number, email__iexact=email).first():
+        tasks.send_order_link.enqueue(order.pk)
+    messages.success(request, TRACK_ANSWER)
+    return redirect("orders:track")

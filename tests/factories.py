@@ -11,7 +11,7 @@ from PIL import Image
 
 from articles.models import FAQ, Article, Author, Category, EditorialPage, Reference
 from cart.models import Coupon, Ingredient, Product, SupplementFacts
-from orders.models import Order
+from orders.models import Order, PaymentMethod
 
 _sequence = itertools.count(1)
 
@@ -159,8 +159,36 @@ CUSTOMER = {
 }
 
 
-def place_order_through_checkout(client) -> Order:
-    """Open the checkout as `client` and send it with CUSTOMER's details; return the newest order."""
-    initial = client.get("/checkout/").context["form"].initial
-    client.post("/checkout/", CUSTOMER | {"token": initial["token"], "expected_total": str(initial["expected_total"])})
+def make_bank_transfer(**overrides) -> PaymentMethod:
+    fields = {
+        "kind": "bank_transfer",
+        "name": "Bank transfer",
+        "position": 1,
+        "account_holder": "Placeholder Shop Ltd",
+        "bank_name": "Placeholder Bank",
+        "account_number": "GB33 BUKB 2020 1555 5555 55",
+        "bank_code": "BUKBGB22",
+    } | overrides
+    return PaymentMethod.objects.create(**fields)
+
+
+def make_cash_on_delivery(**overrides) -> PaymentMethod:
+    fields = {"kind": "cash_on_delivery", "name": "Cash on delivery", "position": 2, "countries": "GB, IE"} | overrides
+    return PaymentMethod.objects.create(**fields)
+
+
+def checkout_fields(page) -> dict:
+    """What the checkout page (a test client's response) sends besides the delivery details: its token, the
+    total the visitor saw and the payment method chosen by default."""
+    initial = page.context["form"].initial
+    method = page.context["payment_form"]["payment_method"].initial
+    return {"token": initial["token"], "expected_total": str(initial["expected_total"]), "payment_method": str(method)}
+
+
+def place_order_through_checkout(client, **overrides) -> Order:
+    """Open the checkout as `client` and send it with CUSTOMER's details and the default payment method (a
+    bank transfer, made here if no method is enabled); return the newest order."""
+    if not PaymentMethod.objects.enabled().exists():
+        make_bank_transfer()
+    client.post("/checkout/", CUSTOMER | checkout_fields(client.get("/checkout/")) | overrides)
     return Order.objects.latest("created_at")

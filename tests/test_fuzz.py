@@ -15,11 +15,14 @@ from django.urls import Resolver404, resolve
 
 from articles.models import FAQ, Article, Author, Category, EditorialPage, Reference
 from cart.models import Coupon, Ingredient, Product, SupplementFacts
-from orders.models import Order, OrderLine
+from orders import links, status
+from orders.models import Order, OrderEvent, OrderLine, PaymentMethod
 from tests import forms
 from tests.factories import (
     make_article,
     make_author,
+    make_bank_transfer,
+    make_cash_on_delivery,
     make_category,
     make_coupon,
     make_faq,
@@ -187,7 +190,9 @@ def state() -> dict:
         "products": list(Product.objects.order_by("pk").values_list("pk", "stock", "price", "is_active", "kind")),
         "supplement facts": list(SupplementFacts.objects.order_by("pk").values_list()),
         "ingredients": list(Ingredient.objects.order_by("pk").values_list()),
-        "orders": list(Order.objects.order_by("pk").values_list("pk", "status", "total")),
+        "orders": list(Order.objects.order_by("pk").values_list("pk", "status", "total", "payment_method")),
+        "order events": OrderEvent.objects.count(),
+        "payment methods": list(PaymentMethod.objects.order_by("pk").values_list()),
         "order lines": OrderLine.objects.count(),
         "articles": list(Article.objects.order_by("pk").values_list("pk", "status", "updated_at")),
         "faqs": FAQ.objects.count(),
@@ -219,6 +224,8 @@ def shop(transactional_db):
     make_article(category=category, hero_image=png(64, 64), hero_image_alt="A runner")
     make_article(status=Article.Status.DRAFT)
     make_page(slug="about", title="About")  # linked from every page's footer
+    make_bank_transfer()
+    make_cash_on_delivery()
     return products
 
 
@@ -238,14 +245,16 @@ def test_no_bad_input_gives_a_server_error_or_changes_what_it_should_not(shop, c
 
     keep_cart_filled()
     order = place_order_through_checkout(visitor)
+    status.move(order, "paid")  # the order page with its history (and its email queued, before the state)
     assert Order.objects.count() == 1
     keep_cart_filled()
     before = state()
 
     fuzzer = Fuzzer(visitor)
     confirmation = f"/orders/{order.number}/"  # linked from nowhere: the checkout redirects there
-    pages = crawl(fuzzer, ["/", confirmation])
-    assert {"/", "/cart/", "/checkout/", "/about/", confirmation} <= pages.keys()
+    signed = f"/orders/link/{links.token(order)}/"  # linked from the emails
+    pages = crawl(fuzzer, ["/", confirmation, signed])
+    assert {"/", "/cart/", "/checkout/", "/about/", "/orders/track/", confirmation, signed} <= pages.keys()
     fuzz_addresses(fuzzer, list(pages))
     newcomer = Fuzzer(Client(raise_request_exception=False), fuzzer.failures)
     fuzz_shared_pages(newcomer, list(pages))
@@ -254,5 +263,6 @@ def test_no_bad_input_gives_a_server_error_or_changes_what_it_should_not(shop, c
     requests, seconds = fuzzer.requests + newcomer.requests, time.monotonic() - started
     print(f"{len(pages)} pages, {len(actions)} forms, {requests} requests in {seconds:.1f} s")
     assert {"/cart/add/", "/cart/update/", "/cart/remove/", "/cart/clear/", "/cart/undo/", "/checkout/"} <= actions
+    assert "/orders/track/" in actions
     assert not fuzzer.failures, f"{len(fuzzer.failures)} server errors:\n" + "\n".join(fuzzer.failures)
     assert state() == before

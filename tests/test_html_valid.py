@@ -17,11 +17,16 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import Client, override_settings
 
+from orders import links, status
+from orders.models import PaymentMethod
 from tests.factories import (
     CUSTOMER,
     SOURCED_BODY,
+    checkout_fields,
     make_article,
     make_author,
+    make_bank_transfer,
+    make_cash_on_delivery,
     make_category,
     make_faq,
     make_page,
@@ -66,6 +71,8 @@ def shop(db):
         guide.product_links.create(product=product)
     make_article(category=category)
     make_page(slug="editorial-policy", title="Editorial policy", body=SOURCED_BODY)  # in the footer
+    make_bank_transfer()
+    make_cash_on_delivery()
     return guide, products
 
 
@@ -100,14 +107,28 @@ def test_every_page_is_valid_html(shop, tmp_path):
     visitor = Client()
     guide, (magnesium, *_, supplement) = shop
     visitor.post("/cart/add/", {"product": magnesium.pk, "quantity": 1})
-    confirmation = f"/orders/{place_order_through_checkout(visitor).number}/"  # linked from nowhere
+    order = place_order_through_checkout(visitor)
+    confirmation = f"/orders/{order.number}/"  # linked from nowhere
+    visitor.post("/cart/add/", {"product": magnesium.pk, "quantity": 1})
+    shipped = place_order_through_checkout(visitor)
+    status.move(shipped, "paid")
+    status.move(shipped, "shipped", tracking_number="TRK1", tracking_url="https://carrier.example/TRK1")
+    signed = f"/orders/link/{links.token(shipped)}/"  # linked from the emails
     visitor.post("/cart/add/", {"product": magnesium.pk, "quantity": 2})
 
-    answers = crawl(visitor.get, ["/", confirmation], MAX_PAGES)
+    answers = crawl(visitor.get, ["/", confirmation, signed], MAX_PAGES)
     pages = {url: response.content.decode() for url, response in answers.items() if is_html_page(response)}
     lists = {"/", "/guides/", guide.category.get_absolute_url(), "/shop/", "/cart/"}
-    shown = {guide.get_absolute_url(), magnesium.get_absolute_url(), "/checkout/", "/editorial-policy/", confirmation}
-    assert lists | shown <= pages.keys()
+    shop_pages = {
+        magnesium.get_absolute_url(),
+        "/checkout/",
+        "/editorial-policy/",
+        confirmation,
+        signed,
+        "/orders/track/",
+    }
+    assert lists | {guide.get_absolute_url()} | shop_pages <= pages.keys()
+    assert "How to pay" in pages[confirmation] and "follow your parcel" in pages[signed]
     assert 'class="cart-table"' in pages["/cart/"]  # the cart with its lines
     assert "<caption>" in pages[supplement.get_absolute_url()]  # the supplement with its facts
 
@@ -116,18 +137,33 @@ def test_every_page_is_valid_html(shop, tmp_path):
     with override_settings(ORDER_DETAILS_SECONDS=0):  # the confirmation once it no longer shows the address
         private = visitor.get(confirmation)
     with override_settings(ORDER_LIMIT_PER_SESSION=1):  # the checkout refusing one order too many
-        checkout = visitor.get("/checkout/").context["form"].initial
-        limited = visitor.post("/checkout/", CUSTOMER | {key: str(value) for key, value in checkout.items()})
+        limited = visitor.post("/checkout/", CUSTOMER | checkout_fields(visitor.get("/checkout/")))
+    cod = {"payment_method": str(PaymentMethod.objects.get(kind="cash_on_delivery").pk), "country": "FR"}
+    refused_payment = visitor.post("/checkout/", CUSTOMER | checkout_fields(visitor.get("/checkout/")) | cod)
+    forged_link = visitor.get("/orders/link/AAAA-AAAA:forged:forged/")
+    with override_settings(ORDER_LINK_MAX_AGE_DAYS=-1):
+        expired_link = visitor.get(signed)
+    tracking = {"number": order.number, "email": "sam@example.com"}
+    tracked = visitor.get(visitor.post("/orders/track/", tracking)["Location"])
+    with override_settings(TRACK_LIMIT_PER_EMAIL=1):
+        too_often = visitor.post("/orders/track/", tracking)
     for _ in range(settings.AXES_FAILURE_LIMIT):
         locked_out = visitor.post("/admin/login/", {"username": "nobody", "password": "wrong"})
-    statuses = [response.status_code for response in (not_found, rejected, private, limited, locked_out)]
-    assert statuses == [404, 400, 200, 429, 429]
+    responses = (not_found, rejected, private, limited, refused_payment, forged_link, expired_link, tracked)
+    statuses = [response.status_code for response in (*responses, too_often, locked_out)]
+    assert statuses == [404, 400, 200, 429, 400, 404, 410, 200, 429, 429]
+    assert "we have emailed it a link" in tracked.text
     assert "To protect your privacy" in private.text
     pages |= {
         "404 page": not_found.content.decode(),
         "cart/rejected.html": rejected.content.decode(),
         "confirmation after ORDER_DETAILS_SECONDS": private.content.decode(),
         "checkout refused by a limit": limited.content.decode(),
+        "checkout refusing a payment method for the country": refused_payment.content.decode(),
+        "forged order link": forged_link.content.decode(),
+        "expired order link": expired_link.content.decode(),
+        "tracking, answered": tracked.content.decode(),
+        "tracking refused by a limit": too_often.content.decode(),
         "admin/locked_out.html": locked_out.content.decode(),
     }
     pages |= {name: render_to_string(name) for name in ALONE}

@@ -18,9 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from orders import status
 from tests.factories import (
     make_article,
     make_author,
+    make_bank_transfer,
+    make_cash_on_delivery,
     make_category,
     make_coupon,
     make_faq,
@@ -95,9 +98,17 @@ def objects(roles, superuser, django_user_model, settings):
     make_page(slug="about", body="## Who\r\n\r\nPlain text.\r\n")
     make_page(slug="terms", show_in_footer=False, footer_order=0)
 
-    shopper = Client()  # an order (with its lines and its email task) placed through the checkout
+    # Payment methods: a bank transfer (the default), cash on delivery, and one switched off.
+    bank, cod = make_bank_transfer(instructions="Two\nlines"), make_cash_on_delivery()
+    make_bank_transfer(name="Old account", enabled=False, bank_code="")
+    shopper = Client()  # orders (with their lines, history and email tasks) placed through the checkout
     shopper.post("/cart/add/", {"product": products[0].pk, "quantity": 2})
-    place_order_through_checkout(shopper)
+    shipped = place_order_through_checkout(shopper)
+    status.move(shipped, "paid")
+    status.move(shipped, "shipped", tracking_number="TRK1", tracking_url="https://carrier.example/TRK1")
+    shopper.post("/cart/add/", {"product": products[0].pk, "quantity": 1})
+    place_order_through_checkout(shopper, payment_method=str(cod.pk))
+    assert bank.orders.count() == cod.orders.count() == 1
     Client().post("/cart/add/", {"product": products[1].pk, "quantity": 1})  # a cart left as it is
 
     # Admin sign-ins as django-axes logs them: a success, and a failure (kept in its log, when that is on).

@@ -8,6 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from orders import links
 from orders.models import Order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,6 +30,19 @@ def add_foam_roller(page: Page, site: str) -> None:
     expect(page.locator("#mini-cart-count")).to_have_text("1 item in")
 
 
+PHONE = VIEWPORTS["phone"]
+
+
+def fill_delivery_details(page: Page) -> None:
+    """A delivery address in Great Britain (a country cash on delivery is offered in, in the demo)."""
+    page.get_by_label("Full name").fill("Sam Placeholder")
+    page.get_by_label("Email").fill("sam@example.com")
+    choose_country(page, "GB")
+    page.get_by_label("Address line 1").fill("1 Demo Street")
+    page.get_by_label("Postcode").fill("AB1 2DE")
+    page.get_by_label("Town or city").fill("Demo City")
+
+
 def test_checkout_with_three_products(site, page):
     page.goto(site + "/shop/")
     for name in ["Magnesium glycinate capsules", "Foam roller", "Yoga mat"]:
@@ -37,12 +51,7 @@ def test_checkout_with_three_products(site, page):
     page.locator(".mini-cart__toggle").click()
     page.locator("#mini-cart-panel").get_by_role("link", name="Proceed to checkout").click()
 
-    page.get_by_label("Full name").fill("Sam Placeholder")
-    page.get_by_label("Email").fill("sam@example.com")
-    choose_country(page, "GB")
-    page.get_by_label("Address line 1").fill("1 Demo Street")
-    page.get_by_label("Postcode").fill("AB1 2DE")
-    page.get_by_label("Town or city").fill("Demo City")
+    fill_delivery_details(page)
     page.get_by_role("button", name="Place order").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you: your order is placed")
@@ -145,5 +154,57 @@ def test_axe_finds_no_violations_on_the_checkout_page(site, page):
     add_foam_roller(page, site)
     page.goto(site + "/checkout/")
     choose_country(page, "GB")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def open_checkout_with_a_foam_roller(site: str, page: Page) -> None:
+    add_foam_roller(page, site)
+    page.goto(site + "/checkout/")
+
+
+def check_out_with_bank_transfer(page: Page) -> str:
+    """Place the order on the checkout page, choosing a bank transfer; return the order number."""
+    fill_delivery_details(page)
+    payment = page.get_by_role("group", name="How would you like to pay?")
+    expect(payment.get_by_role("radio", name="Bank transfer")).to_be_checked()
+    payment.get_by_role("radio", name="Cash on delivery").check()
+    payment.get_by_role("radio", name="Bank transfer").check()
+    page.get_by_role("button", name="Place order").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you: your order is placed")
+    return page.locator(".order-number").first.inner_text()
+
+
+def test_checkout_choosing_bank_transfer_on_a_phone_shows_the_bank_details(site, page):
+    page.set_viewport_size(PHONE)
+    open_checkout_with_a_foam_roller(site, page)
+    page.screenshot(path=ARTIFACTS / "checkout-phone.png", full_page=True)
+    number = check_out_with_bank_transfer(page)
+    details = page.locator(".payment-details")
+    expect(details).to_contain_text(f"Payment reference{number}")
+    expect(details).to_contain_text("DEMO BANK (placeholder)")
+    page.screenshot(path=ARTIFACTS / "order-bank-transfer-phone.png", full_page=True)
+    # Nothing sticks out sideways on a phone: the page is as wide as the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert Order.objects.get().status == "awaiting_payment"
+
+
+def test_axe_finds_no_violations_on_the_checkout_the_order_page_and_tracking(site, page):
+    open_checkout_with_a_foam_roller(site, page)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    check_out_with_bank_transfer(page)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.goto(site + f"/orders/link/{links.token(Order.objects.get())}/")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.goto(site + "/orders/track/")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.get_by_label("Order number").fill("AAAA-AAAA")
+    page.get_by_label("Email").fill("sam@example.com")
+    page.get_by_role("button", name="Email me the link").click()
+    expect(page.get_by_text("If an order with that number was placed")).to_be_visible()
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()

@@ -4,11 +4,17 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from tests.factories import CUSTOMER, make_product
+from tests.factories import CUSTOMER, checkout_fields, make_bank_transfer, make_cash_on_delivery, make_product
 
 
 @pytest.fixture
-def products():
+def payment_methods(db):
+    """A bank transfer (the default) and cash on delivery for Great Britain and Ireland."""
+    return {"bank": make_bank_transfer(), "cod": make_cash_on_delivery()}
+
+
+@pytest.fixture
+def products(payment_methods):
     return [
         make_product(name="Magnesium", sku="MAG", price=Decimal("18.50"), stock=10),
         make_product(name="Protein", sku="PRO", price=Decimal("29.00"), sale_price=Decimal("24.00"), stock=5),
@@ -26,13 +32,13 @@ def filled_cart(client, products):
 
 @pytest.fixture
 def checkout_form(filled_cart):
-    """The hidden fields of the checkout page as the visitor got it, plus the delivery details."""
+    """The hidden fields and default payment choice of the checkout page as the visitor got it, plus the
+    delivery details."""
 
     def form(client=filled_cart, **overrides) -> dict:
         page = client.get("/checkout/")
         assert page.status_code == 200
-        initial = page.context["form"].initial
-        return CUSTOMER | {"token": initial["token"], "expected_total": str(initial["expected_total"])} | overrides
+        return CUSTOMER | checkout_fields(page) | overrides
 
     return form
 

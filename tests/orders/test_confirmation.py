@@ -85,7 +85,7 @@ def test_the_confirmation_shows_personal_data_only_for_a_while_then_the_order_wi
         assertNotContains(page, value)
     assertContains(page, f'Your order number is <strong class="order-number">{order.number}</strong>.</p>')
     content = text(parse(page.content))
-    assert "Status: New" in content
+    assert "Status: Awaiting payment. Payment: Bank transfer" in content
     assert "Magnesium $18.50 2 $37.00" in content
     assert "Total $83.00" in content
     assert (

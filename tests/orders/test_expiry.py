@@ -11,18 +11,26 @@ from django.utils import timezone
 
 from cart.cart import Cart
 from cart.models import Product
-from orders.models import Order
+from orders import status
+from orders.models import Order, PaymentMethod
 from orders.placing import place_order
-from tests.factories import CUSTOMER, make_product
+from tests.factories import CUSTOMER, make_bank_transfer, make_product
 
 pytestmark = pytest.mark.django_db
 
 
-def placed(product: Product, quantity: int, *, days_ago: float, status: str = Order.Status.NEW) -> Order:
-    """An order for `quantity` of `product`, placed `days_ago` days ago and now in `status`."""
+def placed(product: Product, quantity: int, *, days_ago: float, status: str = Order.Status.AWAITING_PAYMENT) -> Order:
+    """A bank-transfer order for `quantity` of `product`, placed `days_ago` days ago and now in `status`."""
     cart = Cart(SessionStore())
     cart.add(product, quantity)
-    order = place_order(cart=cart, customer=CUSTOMER, idempotency_key=secrets.token_hex(16), expected_total=cart.total)
+    method = PaymentMethod.objects.first() or make_bank_transfer()
+    order = place_order(
+        cart=cart,
+        customer=CUSTOMER,
+        payment_method=method,
+        idempotency_key=secrets.token_hex(16),
+        expected_total=cart.total,
+    )
     Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(days=days_ago), status=status)
     return order
 
@@ -56,13 +64,13 @@ def test_newer_paid_shipped_and_cancelled_orders_are_left_alone():
     paid = placed(product, 1, days_ago=30, status=Order.Status.PAID)
     shipped = placed(product, 1, days_ago=30, status=Order.Status.SHIPPED)
     cancelled = placed(product, 1, days_ago=30)
-    cancelled.cancel()
+    status.cancel(cancelled)
     assert Product.objects.get().stock == 17
 
     assert cancel_unpaid("--older-than", "7") == "Cancelled 0 unpaid orders placed more than 7 days ago.\n"
     assert Product.objects.get().stock == 17
     assert dict(Order.objects.values_list("pk", "status")) == {
-        recent.pk: "new",
+        recent.pk: "awaiting_payment",
         paid.pk: "paid",
         shipped.pk: "shipped",
         cancelled.pk: "cancelled",
@@ -79,7 +87,7 @@ def test_the_age_must_be_at_least_a_day(days):
     placed(make_product(stock=5), 1, days_ago=2)
     with pytest.raises(CommandError, match="--older-than must be a whole number of days, 1 or more."):
         cancel_unpaid("--older-than", days)
-    assert Order.objects.get().status == "new"
+    assert Order.objects.get().status == "awaiting_payment"
 
 
 def test_the_age_is_required():

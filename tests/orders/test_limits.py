@@ -9,7 +9,7 @@ from pytest_django.asserts import assertContains
 from cart.cart import Cart
 from cart.models import Product
 from orders.models import Order
-from tests.factories import CUSTOMER, make_product
+from tests.factories import CUSTOMER, checkout_fields, make_product
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ REFUSED = "We take only a few orders at a time from one browser, network or emai
 
 
 @pytest.fixture
-def product():
+def product(payment_methods):
     return make_product(name="Magnesium", price=Decimal("18.50"), stock=100)
 
 
@@ -33,8 +33,7 @@ def ready_to_order(product: Product, client: Client | None = None, **details) ->
     """`client` (a new visitor by default) with `product` in their cart, and the checkout form they would send."""
     client = client or Client()
     assert client.post("/cart/add/", {"product": product.pk, "quantity": 1}).status_code == 302
-    initial = client.get("/checkout/").context["form"].initial
-    return client, CUSTOMER | {"token": initial["token"], "expected_total": str(initial["expected_total"])} | details
+    return client, CUSTOMER | checkout_fields(client.get("/checkout/")) | details
 
 
 def test_a_session_over_its_limit_is_refused_politely_with_its_typing_and_cart_kept(product, limits):

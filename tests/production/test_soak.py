@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from cart.models import CartLine, Product
 from fatigue_site.testing.servers import Visitor
 from orders.models import Order, OrderLine
-from tests.factories import CUSTOMER, make_product
+from tests.factories import CUSTOMER, make_bank_transfer, make_product
 
 pytestmark = pytest.mark.slow
 
@@ -103,6 +103,7 @@ def within(actual: Counter, acked: Counter, unsure: Counter) -> bool:
 
 def test_killing_the_app_server_loses_and_doubles_nothing(start_server):
     products = [make_product(name=f"Soak product {n}", stock=INITIAL_STOCK) for n in range(3)]
+    make_bank_transfer()
     # The checkout limits are off: this test places many orders from one address with one email.
     server = start_server(
         workers=2, ORDER_LIMIT_PER_SESSION="0", ORDER_LIMIT_PER_EMAIL="0", ORDER_LIMIT_PER_ADDRESS="0"

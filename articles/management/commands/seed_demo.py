@@ -7,6 +7,7 @@ from django.utils import timezone
 from articles.importing import import_article, import_page
 from articles.models import Article, ArticleProduct, EditorialPage
 from cart.demo import load_products
+from orders.demo import load_payment_methods
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 SEED_ARTICLE = CONTENT / "deep-muscle-fatigue.md"
@@ -38,4 +39,6 @@ class Command(BaseCommand):
         pages = [import_page(path) for path in sorted(SEED_PAGES.glob("*.md")) if path.stem not in existing]
         if pages:
             loaded.append(f"{len(pages)} pages")
+        if methods := load_payment_methods():
+            loaded.append(f"{len(methods)} payment methods")
         self.stdout.write(f"Loaded {', '.join(loaded)}." if loaded else "Demo content present; left unchanged.")

@@ -26,7 +26,12 @@ ROLES = {
             "cartline": ["view"],
             "coupon": ["add", "change", "view", "delete"],
         },
-        "orders": {"order": ["change", "view"], "orderline": ["view"]},
+        "orders": {
+            "order": ["change", "view"],
+            "orderline": ["view"],
+            "orderevent": ["view"],
+            "paymentmethod": ["add", "change", "view", "delete"],
+        },
         "django_tasks_database": {"dbtaskresult": ["view"]},  # failed emails stay visible
     },
 }

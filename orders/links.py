@@ -1,0 +1,50 @@
+"""Signed links to an order's page, for the emails: whoever has the link sees the order, until it expires.
+
+The link carries the order number, signed with SECRET_KEY (salted for this use) and the time it was
+made; it is good for ORDER_LINK_MAX_AGE_DAYS days. Nothing is stored, so a link cannot be revoked
+before then, except by changing SECRET_KEY (which also ends every session).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+from fatigue_site.pages.middleware import canonical_host
+from orders.models import Order
+
+SALT = "orders.links.order-page"
+
+
+class LinkExpired(Exception):
+    pass
+
+
+class LinkInvalid(Exception):
+    pass
+
+
+def token(order: Order) -> str:
+    return signing.TimestampSigner(salt=SALT).sign(order.number)
+
+
+def number_for(value: str) -> str:
+    """The order number a token was made for; LinkExpired or LinkInvalid if it cannot be trusted."""
+    max_age = timedelta(days=settings.ORDER_LINK_MAX_AGE_DAYS)
+    try:
+        return signing.TimestampSigner(salt=SALT).unsign(value, max_age=max_age)
+    except signing.SignatureExpired as error:
+        raise LinkExpired from error
+    except signing.BadSignature as error:
+        raise LinkInvalid from error
+
+
+def site_url() -> str:
+    """The site's address for links in emails: SITE_URL, else the site's host over HTTP(S)."""
+    return settings.SITE_URL or f"{'https' if settings.HTTPS else 'http'}://{canonical_host()}"
+
+
+def order_url(order: Order) -> str:
+    """The full address of the order's signed link."""
+    return site_url() + reverse("orders:link", kwargs={"token": token(order)})
