@@ -516,8 +516,8 @@ def test_no_visitor_gets_another_visitors_mini_cart(shopper, guide, product, dja
         mine, theirs = spliced(shopper, url), spliced(other, url)
         assert (badge(mine), badge(theirs)) == ("2 items in", "3 items in")
         assert (mini_cart_lines(mine), mini_cart_lines(theirs)) == (
-            ["Magnesium glycinate capsules × 2 $37.00"],
-            ["Zinc placeholder × 3 $30.00"],
+            ["Magnesium glycinate capsules × 2 $37.00 Remove"],  # each line has its own Remove button
+            ["Zinc placeholder × 3 $30.00 Remove"],
         )
 
     stranger = Client()

@@ -6,7 +6,7 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from cart.cart import Cart
-from tests.factories import make_article, make_product
+from tests.factories import make_article, make_product, png
 from tests.html import badge, find_all, parse, text
 
 pytestmark = pytest.mark.django_db
@@ -303,3 +303,52 @@ def test_add_as_a_background_request_query_count(client, product, django_assert_
     with django_assert_num_queries(4):
         client.post("/cart/add/", {"product": product.pk, "quantity": 1}, headers=HTMX)
 
+
+def remove_form_in_the_mini_cart(response, product) -> dict[str, str]:
+    """The fields of the mini cart's Remove form for `product`."""
+    panel = find_all(parse(response.content), "div", id="mini-cart-panel")[0]
+    for form in find_all(panel, "form"):
+        fields = {dict(i.attributes)["name"]: dict(i.attributes)["value"] for i in find_all(form, "input")}
+        if dict(form.attributes)["action"] == "/cart/remove/" and fields.get("product") == str(product.pk):
+            return fields
+    raise AssertionError(f"no Remove form for {product.name} in the mini cart")
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_a_line_removed_from_the_mini_cart_takes_only_that_line(client, product, background):
+    other = make_product(name="Foam roller")
+    for each in (product, other):
+        client.post("/cart/add/", {"product": each.pk, "quantity": 2})
+    page = client.get("/shop/")
+    fields = remove_form_in_the_mini_cart(page, product)
+    assert fields == {"product": str(product.pk), "next": "/shop/"}
+    response = client.post("/cart/remove/", fields, headers=HTMX if background else {})
+    if background:
+        panel = find_all(parse(response.content), "div", id="mini-cart-panel")[0]
+        assert "Foam roller × 2" in text(panel) and "Magnesium" not in text(panel)
+    else:
+        assertRedirects(response, "/shop/", fetch_redirect_response=False)
+    assert [(line.product, line.quantity) for line in cart_of(client).lines] == [(other, 2)]
+
+
+def test_mini_cart_and_cart_page_lines_have_thumbnails_and_a_labelled_remove(client):
+    product = make_product(name="Foam roller", image=png(400, 400), image_alt="A foam roller")
+    client.post("/cart/add/", {"product": product.pk, "quantity": 1})
+    page = client.get("/cart/")
+    for part in ("mini-cart-panel", "cart-contents"):
+        container = find_all(parse(page.content), "div", id=part)[0]
+        thumbnail = find_all(container, "img")[0]
+        assert ("alt", "") in thumbnail.attributes  # the name is beside it
+        assert "320w" in dict(thumbnail.attributes)["srcset"]
+        labels = [dict(b.attributes).get("aria-label") for b in find_all(container, "button")]
+        assert "Remove Foam roller" in labels
+
+
+def test_cart_page_shows_a_sale_price_as_was_and_now(client):
+    product = make_product(name="Protein", price=Decimal("29.00"), sale_price=Decimal("24.00"))
+    client.post("/cart/add/", {"product": product.pk, "quantity": 2})
+    row = find_all(find_all(parse(client.get("/cart/").content), "table")[0], "tr")[1]
+    price = next(cell for cell in find_all(row, "td") if ("data-label", "Price") in cell.attributes)
+    assert text(price) == "Sale price $24.00 was $29.00"
+    assert text(find_all(price, "del")[0]) == "was $29.00"
+    assert "$48.00" in text(row)
