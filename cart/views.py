@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView
 from django_htmx.middleware import HtmxDetails
 
+from cart import feedback
 from cart.cart import Cart, CartError, get_cart
 from cart.forms import CouponForm, ProductForm, QuantityForm
 from cart.models import Product
@@ -51,37 +52,55 @@ def mini_cart(request: HttpRequest) -> HttpResponse:
     return render(request, "cart/includes/updated.html", {"on_cart_page": False})
 
 
-def _back(request: HttpRequest) -> str:
-    """The page the visitor came from: a path on this site, else the cart (never a URL name or another site)."""
+def _next(request: HttpRequest) -> str | None:
+    """The page the visitor came from, when it is a path on this site (never a URL name or another site)."""
     target = request.POST.get("next", "")
     same_site = url_has_allowed_host_and_scheme(target, allowed_hosts=None, require_https=request.is_secure())
-    return target if same_site and target.startswith("/") else reverse("cart:detail")
+    return target if same_site and target.startswith("/") else None
 
 
-def _done(request: HtmxHttpRequest, text: str, *, status: int = 200) -> HttpResponse:
-    """Answer an action: the updated fragments for a background request, else a message and a redirect back."""
+def _back(request: HttpRequest, product: Product | None = None) -> str:
+    """Where to send the visitor back to: the page they came from (at `product`'s form), else the cart."""
+    target = _next(request)
+    if target is None:
+        return reverse("cart:detail")
+    return f"{target}#product-{product.slug}" if product else target
+
+
+def _done(request: HtmxHttpRequest, text: str, *, status: int = 200, at_form: Product | None = None) -> HttpResponse:
+    """Answer an action: the updated fragments for a background request, else a message and a redirect back.
+
+    For an add, the answer is shown at the add form of `at_form` (its product) as well: in the fragments,
+    and, without JavaScript, by a message tagged for that form and a redirect to it.
+    """
     if request.htmx:
         on_cart_page = request.htmx.current_url_abs_path == reverse("cart:detail")
-        context = {"status_text": text, "error": status >= 400, "on_cart_page": on_cart_page}
+        error = status >= 400
+        context = {"status_text": text, "error": error, "on_cart_page": on_cart_page}
+        if at_form is not None:
+            context["feedback"] = {"product": at_form, "text": text if error else "Added", "error": error}
         return render(request, "cart/includes/updated.html", context, status=status)
     if status >= 400:
-        return render(request, "cart/rejected.html", {"error": text, "back": _back(request)}, status=status)
-    messages.success(request, text)
-    return HttpResponseRedirect(_back(request))
+        return render(request, "cart/rejected.html", {"error": text, "back": _back(request, at_form)}, status=status)
+    # Tagged for the form only when the visitor goes back to the page it is on.
+    tag = feedback.tag(at_form.pk) if at_form is not None and _next(request) is not None else ""
+    messages.success(request, text, extra_tags=tag)
+    return HttpResponseRedirect(_back(request, at_form))
 
 
-def _product_action(request: HtmxHttpRequest, form_class, action) -> HttpResponse:
+def _product_action(request: HtmxHttpRequest, form_class, action, *, is_add: bool = False) -> HttpResponse:
     form = form_class(request.POST)
     if not form.is_valid():
         return _done(request, form.first_error(), status=400)
     product = Product.objects.filter(pk=form.cleaned_data["product"]).first()
     if product is None:
         return _done(request, "That product is not in our shop.", status=404)
+    at_form = product if is_add else None
     try:
         text = action(get_cart(request), product, form.cleaned_data)
     except CartError as error:
-        return _done(request, str(error), status=400)
-    return _done(request, text)
+        return _done(request, str(error), status=400, at_form=at_form)
+    return _done(request, text, at_form=at_form)
 
 
 @cross_origin_protected
@@ -91,7 +110,7 @@ def add(request: HtmxHttpRequest) -> HttpResponse:
         cart.add(product, data["quantity"])
         return f"Added {data['quantity']} × {product.name} to your cart."
 
-    return _product_action(request, QuantityForm, action)
+    return _product_action(request, QuantityForm, action, is_add=True)
 
 
 @cross_origin_protected

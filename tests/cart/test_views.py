@@ -6,7 +6,7 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from cart.cart import Cart
-from tests.factories import make_article, make_product
+from tests.factories import make_article, make_product, png
 from tests.html import badge, find_all, parse, text
 
 pytestmark = pytest.mark.django_db
@@ -28,12 +28,67 @@ def product():
     return make_product(name="Magnesium glycinate capsules", price=Decimal("18.50"), stock=10)
 
 
-def test_add_without_javascript_redirects_back_with_a_message(client, product):
+def feedback(response, product) -> str:
+    """What the add form of `product` says on the page (or in a fragment) after an add."""
+    return text(find_all(parse(response.content), "p", id=f"add-feedback-{product.pk}")[0])
+
+
+def test_add_without_javascript_lands_at_the_card_with_the_message_beside_its_form(client, product):
     response = client.post("/cart/add/", {"product": product.pk, "quantity": 2, "next": "/shop/"})
-    assertRedirects(response, "/shop/", fetch_redirect_response=False)
+    assertRedirects(response, f"/shop/#product-{product.slug}", fetch_redirect_response=False)
     page = client.get("/shop/")
-    assertContains(page, "Added 2 × Magnesium glycinate capsules to your cart.")
+    card = find_all(parse(page.content), "article", id=f"product-{product.slug}")[0]
+    form = find_all(card, "form", **{"class": "add-form"})[0]
+    message = "Added 2 × Magnesium glycinate capsules to your cart."
+    assert text(find_all(form, "p", id=f"add-feedback-{product.pk}")[0]) == f"{message} View cart"
+    assert page.content.decode().count(message) == 1  # at the form, not in the list under the header too
     assert badge(page) == "2 items in"
+    assert feedback(client.get("/shop/"), product) == ""  # shown once
+
+
+def test_other_messages_stay_in_the_list_under_the_header(client, product):
+    client.post("/cart/add/", {"product": product.pk, "quantity": 1, "next": "/shop/"})
+    client.post("/cart/remove/", {"product": product.pk, "next": "/shop/"})
+    page = client.get("/shop/")
+    messages = find_all(parse(page.content), "div", **{"class": "container messages", "role": "status"})[0]
+    assert text(messages) == "Removed Magnesium glycinate capsules from your cart."
+    assert feedback(page, product) == "Added 1 × Magnesium glycinate capsules to your cart. View cart"
+
+
+def test_a_refused_add_without_javascript_links_back_to_the_card(client, product):
+    response = client.post("/cart/add/", {"product": product.pk, "quantity": 11, "next": "/shop/"})
+    assertContains(response, "Only 10 of Magnesium glycinate capsules can be ordered", status_code=400)
+    assertContains(response, f'<a href="/shop/#product-{product.slug}">Go back</a>', status_code=400)
+
+
+def test_the_htmx_add_answers_at_the_form_and_announces_once(client, product):
+    response = client.post("/cart/add/", {"product": product.pk, "quantity": 1}, headers=HTMX)
+    slot = find_all(parse(response.content), "p", id=f"add-feedback-{product.pk}")[0]
+    assert ("data-hx-swap-oob", "true") in slot.attributes
+    assert text(slot) == "Added · View cart"
+    assert "add-form__feedback--error" not in dict(slot.attributes)["class"]
+    announced = "Added 1 × Magnesium glycinate capsules to your cart."
+    assert response.content.decode().count(announced) == 1  # in the live region only
+    assert status(response).startswith(announced)
+
+
+def test_a_refused_htmx_add_gives_the_reason_at_the_form(client, product):
+    product.stock = 3
+    product.save()
+    client.post("/cart/add/", {"product": product.pk, "quantity": 3})
+    response = client.post("/cart/add/", {"product": product.pk, "quantity": 1}, headers=HTMX)
+    assert response.status_code == 400
+    reason = "You can have at most 3 of Magnesium glycinate capsules in your cart; it has 3 already."
+    assert feedback(response, product) == f"Not added. {reason}"
+    assert status(response) == reason
+
+
+def test_the_quantity_input_is_described_by_the_forms_feedback(client, product):
+    form = find_all(parse(client.get("/shop/").content), "form", **{"class": "add-form"})[0]
+    quantity = next(field for field in find_all(form, "input") if ("name", "quantity") in field.attributes)
+    feedback_id = f"add-feedback-{product.pk}"
+    assert ("aria-describedby", feedback_id) in quantity.attributes
+    assert find_all(form, "p", id=feedback_id)  # in the same form as the quantity
 
 
 def test_add_as_a_background_request_returns_the_updated_parts_only(client, product):
@@ -252,3 +307,53 @@ def test_add_as_a_background_request_query_count(client, product, django_assert_
     # Product, session, one upsert statement, lines for the fragments.
     with django_assert_num_queries(4):
         client.post("/cart/add/", {"product": product.pk, "quantity": 1}, headers=HTMX)
+
+
+def remove_form_in_the_mini_cart(response, product) -> dict[str, str]:
+    """The fields of the mini cart's Remove form for `product`."""
+    panel = find_all(parse(response.content), "div", id="mini-cart-panel")[0]
+    for form in find_all(panel, "form"):
+        fields = {dict(i.attributes)["name"]: dict(i.attributes)["value"] for i in find_all(form, "input")}
+        if dict(form.attributes)["action"] == "/cart/remove/" and fields.get("product") == str(product.pk):
+            return fields
+    raise AssertionError(f"no Remove form for {product.name} in the mini cart")
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_a_line_removed_from_the_mini_cart_takes_only_that_line(client, product, background):
+    other = make_product(name="Foam roller")
+    for each in (product, other):
+        client.post("/cart/add/", {"product": each.pk, "quantity": 2})
+    page = client.get("/shop/")
+    fields = remove_form_in_the_mini_cart(page, product)
+    assert fields == {"product": str(product.pk), "next": "/shop/"}
+    response = client.post("/cart/remove/", fields, headers=HTMX if background else {})
+    if background:
+        panel = find_all(parse(response.content), "div", id="mini-cart-panel")[0]
+        assert "Foam roller × 2" in text(panel) and "Magnesium" not in text(panel)
+    else:
+        assertRedirects(response, "/shop/", fetch_redirect_response=False)
+    assert [(line.product, line.quantity) for line in cart_of(client).lines] == [(other, 2)]
+
+
+def test_mini_cart_and_cart_page_lines_have_thumbnails_and_a_labelled_remove(client):
+    product = make_product(name="Foam roller", image=png(400, 400), image_alt="A foam roller")
+    client.post("/cart/add/", {"product": product.pk, "quantity": 1})
+    page = client.get("/cart/")
+    for part in ("mini-cart-panel", "cart-contents"):
+        container = find_all(parse(page.content), "div", id=part)[0]
+        thumbnail = find_all(container, "img")[0]
+        assert ("alt", "") in thumbnail.attributes  # the name is beside it
+        assert "320w" in dict(thumbnail.attributes)["srcset"]
+        labels = [dict(b.attributes).get("aria-label") for b in find_all(container, "button")]
+        assert "Remove Foam roller" in labels
+
+
+def test_cart_page_shows_a_sale_price_as_was_and_now(client):
+    product = make_product(name="Protein", price=Decimal("29.00"), sale_price=Decimal("24.00"))
+    client.post("/cart/add/", {"product": product.pk, "quantity": 2})
+    row = find_all(find_all(parse(client.get("/cart/").content), "table")[0], "tr")[1]
+    price = next(cell for cell in find_all(row, "td") if ("data-label", "Price") in cell.attributes)
+    assert text(price) == "Sale price $24.00 was $29.00"
+    assert text(find_all(price, "del")[0]) == "was $29.00"
+    assert "$48.00" in text(row)
