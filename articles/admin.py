@@ -56,19 +56,34 @@ class FAQInline(admin.StackedInline):
     fields = ["order", "question", "answer"]
 
 
+def kept(formset: forms.BaseInlineFormSet, field: str) -> list:
+    """The values of `field` in the inline's rows that stay after the save (filled in, not deleted)."""
+    return [
+        form.cleaned_data[field]
+        for form in formset.forms
+        if form.cleaned_data.get(field) and not form.cleaned_data.get("DELETE")
+    ]
+
+
 class ReferenceFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
         """Every [^key] the body cites must be one of the sources kept here."""
         super().clean()
-        keys = [
-            form.cleaned_data["key"]
-            for form in self.forms
-            if form.cleaned_data.get("key") and not form.cleaned_data.get("DELETE")
-        ]
-        missing = markdown.render(self.instance.body, dict.fromkeys(keys, 0)).missing
+        missing = markdown.render(self.instance.body, dict.fromkeys(kept(self, "key"), 0)).missing
         if missing:
             cited = ", ".join(f"[^{key}]" for key in missing)
             raise ValidationError(f"The body cites {cited}, but no source below has that key: add it or fix the body.")
+
+
+class ProductLinkFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        """Every product: link in the body must go to a product listed here (its pick is its target)."""
+        super().clean()
+        slugs = {product.slug for product in kept(self, "product")}
+        unknown = markdown.render(self.instance.body, products=slugs).unknown_products
+        if unknown:
+            links = ", ".join(f"product:{slug}" for slug in unknown)
+            raise ValidationError(f"The body links {links}, but that product is not among those mentioned below.")
 
 
 class ReferenceInline(admin.StackedInline):
@@ -89,6 +104,7 @@ class ReferenceInline(admin.StackedInline):
 
 class ArticleProductInline(admin.TabularInline):
     model = ArticleProduct
+    formset = ProductLinkFormSet
     extra = 0
     autocomplete_fields = ["product"]
     fields = ["order", "product"]

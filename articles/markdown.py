@@ -6,6 +6,9 @@ Two additions to CommonMark, both documented in docs/editors.md:
   numbered Sources list; a key the guide has no source for stays plain text and is reported in
   `Rendered.missing`, so the editor is told before a reader sees it.
 - Callouts: a block between `::: see-a-doctor` and `:::` becomes an aside headed "When to see a doctor".
+- Product links: `[magnesium](product:magnesium-glycinate)` links the words to that product's pick on
+  the guide's page (`#product-<slug>`) when the guide mentions the product; otherwise the words stay
+  plain text (and `Rendered.unknown_products` names the slug).
 """
 
 import re
@@ -38,6 +41,7 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
+PRODUCT_LINK = "product:"
 CITATION = re.compile(r"\[\^([a-z0-9]+(?:-[a-z0-9]+)*)\]")
 CALLOUTS = {"see-a-doctor": "When to see a doctor"}
 
@@ -72,6 +76,34 @@ def _citations_plugin(md: MarkdownIt) -> None:
     md.add_render_rule("citation", render)
 
 
+def _product_links_plugin(md: MarkdownIt) -> None:
+    """Point `product:<slug>` links at the product's pick on the page, or drop the link (not the words)."""
+
+    def product_links(state) -> None:
+        mentioned = state.env.get("products", set())
+        for token in state.tokens:
+            if not token.children:
+                continue
+            kept, dropping = [], False  # links do not nest, so one flag follows the open link
+            for child in token.children:
+                href = str(child.attrGet("href") or "") if child.type == "link_open" else ""
+                if href.startswith(PRODUCT_LINK):
+                    slug = href.removeprefix(PRODUCT_LINK)
+                    if slug in mentioned:
+                        child.attrSet("href", f"#product-{slug}")
+                    else:
+                        state.env.setdefault("unknown_products", []).append(slug)
+                        dropping = True
+                        continue
+                elif child.type == "link_close" and dropping:
+                    dropping = False
+                    continue
+                kept.append(child)
+            token.children = kept
+
+    md.core.ruler.push("product_links", product_links)
+
+
 def _callout(name: str, title: str):
     def render(self, tokens, index, options, env) -> str:
         if tokens[index].nesting == -1:
@@ -91,6 +123,7 @@ _parser = (
     .enable("table")
     .use(anchors_plugin, min_level=2, max_level=3, slug_func=slugify)
     .use(_citations_plugin)
+    .use(_product_links_plugin)
 )
 for _name, _title in CALLOUTS.items():
     _parser.use(container_plugin, name=_name, render=_callout(_name, _title))
@@ -102,6 +135,7 @@ class Rendered:
     toc: list[dict[str, str]]
     cited: tuple[str, ...] = ()  # keys of the sources the text cites, in the order first cited
     missing: tuple[str, ...] = ()  # keys cited with [^key] that have no source
+    unknown_products: tuple[str, ...] = ()  # slugs of product: links to products the guide does not mention
 
 
 def sanitize(html: str) -> str:
@@ -114,10 +148,11 @@ def sanitize(html: str) -> str:
     )
 
 
-def render(text: str, citations: dict[str, int] | None = None) -> Rendered:
+def render(text: str, citations: dict[str, int] | None = None, products: set[str] | None = None) -> Rendered:
     """Return sanitized HTML and the table of contents (the h2 headings) of Markdown text.
-    `citations` numbers the sources the text may cite, {key: number}."""
-    env: dict = {"citations": citations or {}}
+    `citations` numbers the sources the text may cite, {key: number}; `products` are the slugs of the
+    products whose picks the page shows."""
+    env: dict = {"citations": citations or {}, "products": products or set()}
     tokens = _parser.parse(text, env)
     toc = []
     for index, token in enumerate(tokens):
@@ -127,7 +162,8 @@ def render(text: str, citations: dict[str, int] | None = None) -> Rendered:
             toc.append({"id": str(token.attrs["id"]), "title": title})
     html = sanitize(_parser.renderer.render(tokens, _parser.options, env))
     missing = tuple(dict.fromkeys(env.get("missing", [])))
-    return Rendered(html=html, toc=toc, cited=tuple(env.get("seen", {})), missing=missing)
+    unknown = tuple(dict.fromkeys(env.get("unknown_products", [])))
+    return Rendered(html=html, toc=toc, cited=tuple(env.get("seen", {})), missing=missing, unknown_products=unknown)
 
 
 def render_html(text: str) -> str:

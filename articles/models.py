@@ -179,7 +179,7 @@ class Article(models.Model):
         stored = self._stored_hero_image(kwargs.get("update_fields"))
         if images.is_new_upload(self.hero_image):  # stored re-encoded, like product images
             self.hero_image = images.normalise(self.hero_image)
-        rendered = markdown.render(self.body, self.citation_numbers())
+        rendered = self.render_body()
         self.body_html, self.toc, self.cited = rendered.html, rendered.toc, list(rendered.cited)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
@@ -230,9 +230,18 @@ class Article(models.Model):
         keys = Reference.objects.filter(article_id=self.pk).values_list("key", flat=True)
         return {key: number for number, key in enumerate(keys, start=1)}
 
-    def render_citations(self) -> None:
-        """Render the body again after its sources changed (their numbers are in the HTML)."""
-        rendered = markdown.render(self.body, self.citation_numbers())
+    def mentioned_slugs(self) -> set[str]:
+        """The slugs of the products this guide mentions: its body may link each one's pick."""
+        if self.pk is None:
+            return set()
+        return set(ArticleProduct.objects.filter(article_id=self.pk).values_list("product__slug", flat=True))
+
+    def render_body(self) -> markdown.Rendered:
+        return markdown.render(self.body, self.citation_numbers(), self.mentioned_slugs())
+
+    def render_body_again(self) -> None:
+        """Render the body after its sources or products changed (their numbers and anchors are in the HTML)."""
+        rendered = self.render_body()
         Article.objects.filter(pk=self.pk).update(body_html=rendered.html, toc=rendered.toc, cited=list(rendered.cited))
 
     def record_slug_change(self, old_slug: str) -> None:
@@ -399,10 +408,12 @@ class Reference(models.Model):
 
 @receiver(post_save, sender=Reference)
 @receiver(post_delete, sender=Reference)
-def _number_citations_again(sender, instance: Reference, **kwargs) -> None:
+@receiver(post_save, sender=ArticleProduct)
+@receiver(post_delete, sender=ArticleProduct)
+def _render_body_again(sender, instance: Reference | ArticleProduct, **kwargs) -> None:
     article = Article.objects.filter(pk=instance.article_id).first()  # gone when the guide itself is deleted
     if article is not None:
-        article.render_citations()
+        article.render_body_again()
 
 
 class EditorialPageQuerySet(models.QuerySet):

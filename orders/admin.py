@@ -7,7 +7,7 @@ from orders import payment, status
 from orders.addresses import COUNTRY_CHOICES
 from orders.models import Order, OrderEvent, OrderLine, PaymentMethod
 
-LINE_FIELDS = ("product_name", "sku", "unit_price", "quantity", "total")
+LINE_FIELDS = ("product_name", "sku", "unit_price", "regular_price", "quantity", "total")
 COUNTRY_CODES = {code for code, _ in COUNTRY_CHOICES}
 
 

@@ -148,6 +148,9 @@ class OrderLine(models.Model):
     product_name = models.CharField(max_length=150)
     sku = models.CharField("SKU", max_length=40)
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    regular_price = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, help_text="The price before the sale, if on sale."
+    )
     quantity = models.PositiveIntegerField()
 
     class Meta:
@@ -155,6 +158,10 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.product_name}"
+
+    @property
+    def on_sale(self) -> bool:
+        return self.regular_price is not None and self.regular_price > self.unit_price
 
     @property
     def total(self) -> Decimal:

@@ -116,6 +116,7 @@ def _place(
             product_name=product.name,
             sku=product.sku,
             unit_price=product.current_price,
+            regular_price=product.price if product.on_sale else None,
             quantity=quantity,
         )
         for product, quantity in lines

@@ -2,6 +2,7 @@
 personal data only for ORDER_DETAILS_SECONDS."""
 
 import time
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -10,7 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from cart.cart import Cart
 from orders.models import Order
 from orders.session import ORDERS_KEY
-from tests.html import parse, text
+from tests.html import find_all, parse, text
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +104,14 @@ def test_an_order_remembered_before_the_time_was_kept_shows_no_personal_data(fil
     page = filled_cart.get(f"/orders/{order.number}/")
     assertContains(page, order.number)
     assertNotContains(page, "Sam Placeholder")
+
+
+def test_a_line_bought_on_sale_shows_the_price_it_was_and_keeps_it_after_the_sale(filled_cart, checkout_form, products):
+    filled_cart.post("/checkout/", checkout_form())
+    order = Order.objects.get()
+    assert [line.regular_price for line in order.lines.all()] == [None, Decimal("29.00"), None]
+    products[1].sale_price = None  # the sale ends: the order keeps what it was sold at
+    products[1].save()
+    page = parse(filled_cart.get(f"/orders/{order.number}/").content)
+    prices = [text(row.children[1]) for row in find_all(find_all(page, "tbody")[0], "tr")]
+    assert prices == ["$18.50", "Sale price $24.00 was $29.00", "$22.00"]

@@ -34,6 +34,7 @@ class Command(BaseCommand):
             for order, product in enumerate(products, start=first)
         )
         if products:
+            article.render_body_again()  # its links to the products' picks (bulk_create sends no signal)
             loaded.append(f"{len(products)} products")
         existing = set(EditorialPage.objects.values_list("slug", flat=True))
         pages = [import_page(path) for path in sorted(SEED_PAGES.glob("*.md")) if path.stem not in existing]
