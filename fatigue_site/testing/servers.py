@@ -196,7 +196,8 @@ class Visitor:
         page = self.get(f"{server}/checkout/").text
         fields = dict(re.findall(r'name="(token|expected_total)" value="([^"]*)"', page))
         assert set(fields) == {"token", "expected_total"}, page[:500]
-        fields.update(re.findall(r'<input type="radio" name="(payment_method)" value="(\d+)"[^>]*\bchecked\b', page)[:1])
+        checked = r'<input type="radio" name="(payment_method)" value="(\d+)"[^>]*\bchecked\b'
+        fields.update(re.findall(checked, page)[:1])
         return fields
 
 
