@@ -24,19 +24,29 @@
     if (event.detail.successful && event.detail.requestConfig.verb === "post") channel?.postMessage("changed");
   });
 
-  // Removing a line from the mini cart replaces the panel, and the focused Remove button with it: focus
-  // goes to the Remove button now in its place (the next line's), else the last line's, else the heading.
-  let removedLine = null;
+  // Removing a line replaces the lines (the mini cart's panel, the cart page's table), and the focused
+  // Remove button with them: focus goes to the Remove button now in its place (the next line's), else the
+  // last line's, else the heading (the panel's, or the cart page's).
+  const places = [
+    { line: ".mini-cart__line", heading: ".mini-cart__title" },
+    { line: ".cart-table tbody tr", heading: "#cart-title" },
+  ];
+  const REMOVE = "form[action$='/cart/remove/']";
+  let removed = null;
   document.body.addEventListener("htmx:beforeRequest", (event) => {
-    const line = event.target.closest(".mini-cart__line");
-    removedLine = line ? [...line.parentElement.children].indexOf(line) : null;
+    removed = null;
+    if (!event.target.matches?.(REMOVE)) return;
+    for (const place of places) {
+      const line = event.target.closest(place.line);
+      if (line) removed = { place, index: [...line.parentElement.children].indexOf(line) };
+    }
   });
   document.body.addEventListener("htmx:afterRequest", () => {
-    if (removedLine === null) return;
-    const panel = document.getElementById("mini-cart-panel");
-    const buttons = panel.querySelectorAll(".mini-cart__line button");
-    (buttons[Math.min(removedLine, buttons.length - 1)] ?? panel.querySelector(".mini-cart__title")).focus();
-    removedLine = null;
+    if (removed === null) return;
+    const { place, index } = removed;
+    const buttons = document.querySelectorAll(`${place.line} ${REMOVE} button`);
+    (buttons[Math.min(index, buttons.length - 1)] ?? document.querySelector(place.heading)).focus();
+    removed = null;
   });
 
   window.addEventListener("pageshow", (event) => {

@@ -245,6 +245,22 @@ def test_without_javascript_an_add_lands_at_the_pick_with_its_message_in_view(si
     page.screenshot(path=ARTIFACTS / f"added-without-javascript-{screen}.png")
 
 
+def test_a_line_removed_on_the_cart_page_with_the_keyboard_moves_focus_to_the_next(site, page):
+    page.goto(site + "/shop/")
+    for name in ("Foam roller", "Yoga mat"):
+        page.get_by_role("button", name=f"Add to cart: {name}").click()
+    expect(badge(page)).to_have_text("2 items in")
+    page.goto(site + "/cart/")
+    table = page.locator(".cart-table")
+    table.get_by_role("button", name="Remove Foam roller").focus()
+    page.keyboard.press("Enter")
+    expect(badge(page)).to_have_text("1 item in")
+    expect(table.get_by_role("button", name="Remove Yoga mat")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#cart-contents")).to_contain_text("No products in the cart.")
+    expect(page.get_by_role("heading", name="My Cart", level=1)).to_be_focused()
+
+
 def test_a_line_removed_from_the_mini_cart_with_the_keyboard_moves_focus_to_the_next(site, page):
     page.goto(site + "/shop/")
     for name in ("Foam roller", "Yoga mat"):
