@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # its templates (fatigue_site/sitemaps.py)
     "django_htmx",
     "simple_history",
     "axes",
