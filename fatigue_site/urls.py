@@ -35,7 +35,9 @@ urlpatterns = [
     # The same for every visitor, so shared too: any change to what they list starts fresh ones.
     path("robots.txt", shared_page(robots_txt), name="robots"),
     path("sitemap.xml", shared_page(sitemaps.index), {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("sitemap-<slug:section>.xml", shared_page(sitemaps.section_page), {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path(
+        "sitemap-<slug:section>.xml", shared_page(sitemaps.section_page), {"sitemaps": SITEMAPS}, name="sitemap-section"
+    ),
     path("feed/", shared_page(LatestGuidesFeed()), name="feed"),
 ]
 if settings.SERVE_MEDIA:
