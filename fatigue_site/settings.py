@@ -117,6 +117,7 @@ TEMPLATES = [
                 "cart.context_processors.cart",
                 "articles.context_processors.footer",
             ],
+            "libraries": {"site": "fatigue_site.templatetags"},
         },
     },
 ]

@@ -1,4 +1,4 @@
-"""Found and shared: the sitemap, robots.txt and the Atom feed."""
+"""Found and shared: the sitemap, robots.txt, the Atom feed, and each page's canonical link and social tags."""
 
 import datetime
 import xml.etree.ElementTree as ET
@@ -11,7 +11,8 @@ from django.utils.html import escape
 
 from articles.models import Article
 from articles.sitemaps import GuideSitemap
-from tests.factories import make_article, make_author, make_category, make_page, make_product
+from tests.factories import make_article, make_author, make_category, make_page, make_product, png
+from tests.html import find_all, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,15 @@ def sitemap_urls(url: str) -> dict[str, str | None]:
     """{address: lastmod or None} of a sitemap section's page."""
     urls = xml(url).findall(f"{SITEMAP}url")
     return {url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod") for url in urls}
+
+
+def head(response) -> dict[str, str]:
+    """The head's social tags and canonical link: {property or name or rel: content or href}."""
+    page = parse(response.content)
+    tags = {dict(meta.attributes).get("property") or dict(meta.attributes).get("name"): dict(meta.attributes)["content"]
+            for meta in find_all(page, "meta") if "content" in dict(meta.attributes)}  # fmt: skip
+    links = {dict(link.attributes)["rel"]: dict(link.attributes)["href"] for link in find_all(page, "link")}
+    return tags | {"canonical": links["canonical"]}
 
 
 @pytest.fixture
@@ -173,6 +183,88 @@ def test_a_feed_entry_has_its_link_summary_author_dates_and_category(site):
     assert entry.findtext(f"{ATOM}published") == "2026-02-01T12:00:00+00:00"
     assert entry.findtext(f"{ATOM}updated") == "2026-02-10T00:00:00+00:00"  # the review came later
     assert [category.get("term") for category in entry.findall(f"{ATOM}category")] == [guide.category.name]
+
+
+def test_every_page_links_the_feed_from_its_head():
+    for url in ("/", "/shop/", "/cart/"):
+        links = find_all(parse(Client().get(url).content), "link", rel="alternate")
+        assert [dict(link.attributes) for link in links] == [
+            {
+                "rel": "alternate",
+                "type": "application/atom+xml",
+                "title": "Steady Strength: latest guides",
+                "href": "/feed/",
+            }
+        ]
+
+
+def test_a_guides_canonical_link_is_its_address_on_the_site_without_a_query_string(site):
+    guide = make_article()
+    for query in ("", "?utm_source=mail", "?page=2"):
+        response = Client().get(f"{guide.get_absolute_url()}{query}", headers={"Host": "www.health.example"})
+        assert head(response)["canonical"] == f"{site}{guide.get_absolute_url()}"
+
+
+@pytest.mark.parametrize(
+    ("query", "canonical"),
+    [("", "/guides/"), ("?page=2", "/guides/?page=2"), ("?page=1", "/guides/"), ("?page=2&utm_source=x", "/guides/")],
+)
+def test_a_lists_pages_are_canonical_to_themselves_and_other_queries_to_the_bare_list(site, query, canonical):
+    category = make_category()
+    for _ in range(11):
+        make_article(category=category)
+    assert head(Client().get(f"/guides/{query}"))["canonical"] == f"{site}{canonical}"
+
+
+def test_a_guide_with_a_hero_image_shares_it(site):
+    guide = make_article(title="Rest & recovery", hero_image=png(80, 60), hero_image_alt="A runner resting")
+    tags = head(Client().get(guide.get_absolute_url()))
+    assert {key: value for key, value in tags.items() if key.startswith(("og:", "twitter:"))} == {
+        "og:site_name": "Steady Strength",
+        "og:type": "article",
+        "og:title": "Rest & recovery",
+        "og:description": guide.summary,
+        "og:url": f"{site}{guide.get_absolute_url()}",
+        "og:image": f"{site}{guide.hero_image.url}",
+        "og:image:width": "80",
+        "og:image:height": "60",
+        "og:image:alt": "A runner resting",
+        "twitter:card": "summary_large_image",
+    }
+
+
+def test_a_page_without_an_image_of_its_own_shares_the_sites_image(site):
+    guide, page = make_article(), make_page(slug="about")
+    for url in (guide.get_absolute_url(), page.get_absolute_url(), "/", "/shop/"):
+        tags = head(Client().get(url))
+        assert tags["og:image"] == f"{site}/static/img/social.png"
+        assert (tags["og:image:width"], tags["og:image:height"], tags["og:image:alt"]) == (
+            "1200",
+            "630",
+            "Steady Strength",
+        )
+        assert tags["og:url"] == tags["canonical"] == f"{site}{url}"
+        assert tags["twitter:card"] == "summary_large_image"
+    assert head(Client().get("/"))["og:type"] == "website"
+
+
+def test_a_product_page_shares_the_products_image(site):
+    product = make_product(name="Magnesium", image=png(90, 90), image_alt="A jar of capsules")
+    tags = head(Client().get(product.get_absolute_url()))
+    assert (tags["og:type"], tags["og:title"], tags["og:description"]) == (
+        "website",
+        "Magnesium",
+        product.short_description,
+    )
+    assert tags["og:image"] == f"{site}{product.image.url}"
+    assert (tags["og:image:alt"], tags["og:url"]) == ("A jar of capsules", f"{site}{product.get_absolute_url()}")
+
+
+def test_the_default_social_image_is_shipped_at_the_size_the_tags_say(settings):
+    from PIL import Image
+
+    with Image.open(settings.BASE_DIR / "static/img/social.png") as image:
+        assert (image.format, image.size) == ("PNG", (1200, 630))
 
 
 # Through the page cache: the feed and the sitemap are shared pages, so a change must replace them at once.
