@@ -21,10 +21,17 @@ from cart import images
 WORDS_PER_MINUTE = 200
 
 
+class CategoryQuerySet(models.QuerySet):
+    def with_published_guides(self) -> "CategoryQuerySet":
+        return self.filter(articles__in=Article.objects.published()).distinct()
+
+
 class Category(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -42,6 +49,20 @@ def review_due_date(last_reviewed: datetime.date | None) -> datetime.date | None
     if last_reviewed is None:
         return None
     return last_reviewed + datetime.timedelta(days=settings.REVIEW_PERIOD_DAYS)
+
+
+def later_of(updated: datetime.datetime, reviewed: datetime.date | None) -> datetime.datetime:
+    """The later of a guide's last update and its last review (taken as the start of that day)."""
+    if reviewed is None:
+        return updated
+    return max(updated, timezone.make_aware(datetime.datetime.combine(reviewed, datetime.time.min)))
+
+
+class AuthorQuerySet(models.QuerySet):
+    def with_published_guides(self) -> "AuthorQuerySet":
+        """People who wrote or reviewed a published guide: their pages list it."""
+        published = Article.objects.published()
+        return self.filter(Q(pk__in=published.values("author")) | Q(pk__in=published.values("reviewed_by")))
 
 
 class Author(models.Model):
@@ -68,6 +89,8 @@ class Author(models.Model):
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_alt = models.CharField("photo alt text", max_length=200, blank=True)
+
+    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -258,6 +281,11 @@ class Article(models.Model):
     def has_been_published(self) -> bool:
         """True if the guide is published or ever was (its history says so): readers may have linked to it."""
         return self.status == self.Status.PUBLISHED or self.history.filter(status=self.Status.PUBLISHED).exists()
+
+    @property
+    def last_changed(self) -> datetime.datetime:
+        """When the guide last changed for readers: its last update, or its last medical review if later."""
+        return later_of(self.last_updated, self.last_reviewed)
 
     @property
     def next_review_due(self) -> datetime.date | None:

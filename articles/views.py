@@ -40,7 +40,7 @@ class ArticleListView(ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             category=self.category,
-            categories=Category.objects.filter(articles__in=Article.objects.published()).distinct(),
+            categories=Category.objects.with_published_guides(),
             **kwargs,
         )
 

@@ -1,5 +1,13 @@
 from django.conf import settings
 
+from fatigue_site.canonical import canonical_url
+
+SITE_DESCRIPTION = "Plain-language health guides and everyday recovery basics."
+
 
 def site(request):
-    return {"site_name": settings.SITE_NAME}
+    return {
+        "site_name": settings.SITE_NAME,
+        "site_description": SITE_DESCRIPTION,
+        "canonical_url": canonical_url(request),
+    }

@@ -34,7 +34,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or ("django-insecure-development-only-
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 # The site's one host name (no port): shared pages are cached for it alone. Empty: the first plain
-# ALLOWED_HOSTS entry (fatigue_site/pages/middleware.py, canonical_host()).
+# ALLOWED_HOSTS entry (fatigue_site/canonical.py, canonical_host()).
 SITE_HOST = os.environ.get("SITE_HOST", "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # its templates (fatigue_site/sitemaps.py)
     "django_htmx",
     "simple_history",
     "axes",
@@ -116,6 +117,7 @@ TEMPLATES = [
                 "cart.context_processors.cart",
                 "articles.context_processors.footer",
             ],
+            "libraries": {"site": "fatigue_site.templatetags"},
         },
     },
 ]

@@ -3,11 +3,25 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from articles.feeds import LatestGuidesFeed
+from articles.sitemaps import CategorySitemap, EditorialPageSitemap, GuideSitemap, PersonSitemap
 from articles.views import EditorialPageView, HomeView, PersonView
+from cart.sitemaps import ProductSitemap
+from fatigue_site import sitemaps
 from fatigue_site.pages import shared_page
-from fatigue_site.views import bench_floor, healthz
+from fatigue_site.views import bench_floor, healthz, robots_txt
 
 handler500 = "fatigue_site.views.server_error"
+
+# The sitemap's sections (fatigue_site/sitemaps.py): one a kind of page, each paginated.
+SITEMAPS = {
+    "lists": sitemaps.StaticSitemap,
+    "guides": GuideSitemap,
+    "categories": CategorySitemap,
+    "people": PersonSitemap,
+    "pages": EditorialPageSitemap,
+    "products": ProductSitemap,
+}
 
 urlpatterns = [
     path("", shared_page(HomeView.as_view()), name="home"),
@@ -18,6 +32,13 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # The same for every visitor, so shared too: any change to what they list starts fresh ones.
+    path("robots.txt", shared_page(robots_txt), name="robots"),
+    path("sitemap.xml", shared_page(sitemaps.index), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<slug:section>.xml", shared_page(sitemaps.section_page), {"sitemaps": SITEMAPS}, name="sitemap-section"
+    ),
+    path("feed/", shared_page(LatestGuidesFeed()), name="feed"),
 ]
 if settings.SERVE_MEDIA:
     urlpatterns += [

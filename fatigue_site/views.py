@@ -1,4 +1,4 @@
-"""Project-wide views: the health check and the error page that tells a database outage apart."""
+"""Project-wide views: the health check, robots.txt and the error page that tells a database outage apart."""
 
 import sys
 
@@ -6,9 +6,12 @@ from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from redis.exceptions import RedisError
+
+from fatigue_site.canonical import absolute_url
 
 HEALTH_KEY = "healthz"
 
@@ -34,6 +37,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if failed:
         return JsonResponse({"status": "unavailable", "failed": failed}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Where crawlers need not go (carts, checkout, orders, searches, staff previews, the admin), and the sitemap."""
+    text = render_to_string("robots.txt", {"sitemap_url": absolute_url(reverse("sitemap"))})
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

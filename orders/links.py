@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from fatigue_site.pages.middleware import canonical_host
+from fatigue_site.canonical import site_url
 from orders.models import Order
 
 SALT = "orders.links.order-page"
@@ -38,11 +38,6 @@ def number_for(value: str) -> str:
         raise LinkExpired from error
     except signing.BadSignature as error:
         raise LinkInvalid from error
-
-
-def site_url() -> str:
-    """The site's address for links in emails: SITE_URL, else the site's host over HTTP(S)."""
-    return settings.SITE_URL or f"{'https' if settings.HTTPS else 'http'}://{canonical_host()}"
 
 
 def order_url(order: Order) -> str:

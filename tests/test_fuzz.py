@@ -58,7 +58,7 @@ BAD_VALUES = [
     "javascript:alert(1)",
 ]
 # `page` alone is the one query a shared page is cached with (fatigue_site/pages.py).
-QUERIES = [["page"], ["next", "q"]]
+QUERIES = [["page"], ["p"], ["next", "q"]]  # p: a sitemap section's page
 ODD_METHODS = ["PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "BREW"]
 # What a browser sends with a form it posts to the page's own site (fatigue_site/crossorigin.py).
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"}
@@ -254,8 +254,10 @@ def test_no_bad_input_gives_a_server_error_or_changes_what_it_should_not(shop, c
     fuzzer = Fuzzer(visitor)
     confirmation = f"/orders/{order.number}/"  # linked from nowhere: the checkout redirects there
     signed = f"/orders/link/{links.token(order)}/"  # linked from the emails
-    pages = crawl(fuzzer, ["/", confirmation, signed])
+    # The sitemap, its sections, the feed and robots.txt are linked from no page's body (the head, XML).
+    pages = crawl(fuzzer, ["/", confirmation, signed, "/sitemap.xml", "/sitemap-guides.xml", "/feed/", "/robots.txt"])
     assert {"/", "/cart/", "/checkout/", "/about/", "/orders/track/", confirmation, signed} <= pages.keys()
+    assert {"/sitemap.xml", "/sitemap-guides.xml", "/feed/", "/robots.txt"} <= pages.keys()
     fuzz_addresses(fuzzer, list(pages))
     newcomer = Fuzzer(Client(raise_request_exception=False), fuzzer.failures)
     fuzz_shared_pages(newcomer, list(pages))

@@ -17,8 +17,9 @@ Entries also expire after PAGE_CACHE_SECONDS, which bounds how late a scheduled 
 lists; a new release (storage.release()) starts with fresh pages.
 """
 
+from fatigue_site.canonical import canonical_host
 from fatigue_site.pages.invalidation import check_shared_cache, content_changed, watch_app
-from fatigue_site.pages.middleware import PageCacheMiddleware, canonical_host, serve_mini_carts, shared_page
+from fatigue_site.pages.middleware import PageCacheMiddleware, serve_mini_carts, shared_page
 from fatigue_site.pages.storage import MINI_CART_END, MINI_CART_START, generation, local, page_key, release, stored_page
 
 __all__ = [

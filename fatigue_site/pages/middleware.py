@@ -20,10 +20,10 @@ from django.http.request import split_domain_port
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 
+from fatigue_site.canonical import canonical_host, kept_query
 from fatigue_site.pages.storage import cached, local, page_key, split_page, store
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-PAGE_QUERY = re.compile(r"page=[1-9][0-9]{0,3}")
 
 # The visitor's own mini cart for a shared page: (session, path, generation) -> HTML, or None when
 # the page must be rendered for them. The cart app registers it (cart/apps.py, cart/mini_cart.py).
@@ -40,12 +40,6 @@ def shared_page(view):
     """Share this view's page between visitors without a session (in urls.py: shared_page(View.as_view()))."""
     view.shared_page = True
     return view
-
-
-def canonical_host() -> str:
-    """The one host name shared pages are served for: SITE_HOST, else the first plain ALLOWED_HOSTS entry."""
-    plain = (host for host in settings.ALLOWED_HOSTS if host not in {"*", ""} and not host.startswith("."))
-    return settings.SITE_HOST or next(plain, "")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -67,11 +61,9 @@ def shared_path(request) -> str | None:
     view = _shared_view_at(request.path_info, settings.ROOT_URLCONF)
     if view is None or split_domain_port(request.get_host())[0] != canonical_host():
         return None
-    query = request.META.get("QUERY_STRING", "")
-    paginated = getattr(getattr(view, "view_class", None), "paginate_by", None)
-    if query == "" or (paginated and PAGE_QUERY.fullmatch(query)):
-        return request.get_full_path()
-    return None
+    if kept_query(view, request.META.get("QUERY_STRING", "")) is None:
+        return None
+    return request.get_full_path()
 
 
 def _is_page_visit(request) -> bool:
