@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Search's stored vector and its index (fatigue_site/search.py) need it on every database, SQLite
+    # included, where they stay empty: Django's checks refuse SearchVectorField and GinIndex without it.
+    "django.contrib.postgres",
     "django_htmx",
     "simple_history",
     "axes",
