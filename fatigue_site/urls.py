@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from articles.views import EditorialPageView, HomeView, PersonView
+from articles.views import EditorialPageView, HomeView, PersonView, search_page
 from fatigue_site.pages import shared_page
 from fatigue_site.views import bench_floor, healthz
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("", shared_page(HomeView.as_view()), name="home"),
     path("guides/", include("articles.urls")),
     path("people/<slug:slug>/", shared_page(PersonView.as_view()), name="person"),
+    path("search/", search_page, name="search"),  # not shared: one page per query
     path("shop/", include("cart.shop_urls")),
     path("cart/", include("cart.urls")),
     path("", include("orders.urls")),
