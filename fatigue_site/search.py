@@ -31,6 +31,8 @@ SNIPPET_CHARACTERS = 220
 # from Unicode's private use area, which no guide or product is written with.
 START, STOP = "\ue000", "\ue001"
 WORD = re.compile(r"\w+")
+LINE_END = re.compile(r"</h[1-6]>|<br\s*/?>", re.IGNORECASE)
+BLOCK_END = re.compile(r"</(p|li|ul|ol|blockquote|aside|div|td|th|tr|table|pre)>", re.IGNORECASE)
 
 Rows = TypeVar("Rows", bound=models.QuerySet)
 
@@ -41,8 +43,10 @@ def uses_full_text(using: str = "default") -> bool:
 
 
 def plain_text(markup: str) -> str:
-    """HTML as the text a reader sees, for search to match and quote."""
-    return " ".join(html.unescape(strip_tags(markup)).split())
+    """HTML as the text a reader sees, for search to match and quote; a heading or a line break ends with
+    a dash, so that a snippet does not run it into the next sentence."""
+    spaced = BLOCK_END.sub(" ", LINE_END.sub(" — ", markup))
+    return " ".join(html.unescape(strip_tags(spaced)).split())
 
 
 def words_of(query: str) -> list[str]:
@@ -122,18 +126,19 @@ class Searchable:
 
 
 def excerpt(text: str, words: list[str]) -> str:
-    """About SNIPPET_CHARACTERS of `text` from a little before the first of `words` it contains (case
-    aside), each occurrence of the words between START and STOP; the start of the text if none is in it."""
-    if not words:
-        return text[:SNIPPET_CHARACTERS]
+    """About SNIPPET_CHARACTERS of `text`, whole words, from a little before the first of `words` it holds
+    (case aside) or from its start; each occurrence of the words between START and STOP."""
     pattern = re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE)
-    first = pattern.search(text)
-    begin = 0 if first is None else max(0, first.start() - SNIPPET_CHARACTERS // 4)
-    if begin:  # start on a word
-        begin = text.find(" ", begin) + 1 or begin
-    part = text[begin : begin + SNIPPET_CHARACTERS]
-    part = ("… " if begin else "") + part + (" …" if begin + SNIPPET_CHARACTERS < len(text) else "")
-    return pattern.sub(lambda match: f"{START}{match.group()}{STOP}", part)
+    first = pattern.search(text) if words else None
+    begin = 0
+    if first is not None and first.start() > SNIPPET_CHARACTERS // 4:
+        begin = first.start() - SNIPPET_CHARACTERS // 4
+        begin = text.find(" ", begin, first.start()) + 1 or begin
+    end = begin + SNIPPET_CHARACTERS
+    if end < len(text) and (space := text.rfind(" ", begin, end + 1)) > begin:
+        end = space
+    part = ("… " if begin else "") + text[begin:end] + (" …" if end < len(text) else "")
+    return pattern.sub(lambda match: f"{START}{match.group()}{STOP}", part) if words else part
 
 
 def marked(snippet: str) -> SafeString:

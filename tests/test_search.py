@@ -12,7 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from articles.models import Article
 from cart.models import Product
 from fatigue_site import pages
-from fatigue_site.search import excerpt, marked
+from fatigue_site.search import SNIPPET_CHARACTERS, excerpt, marked, plain_text
 from tests.factories import make_article, make_faq, make_product
 from tests.html import find_all, parse, text
 
@@ -91,12 +91,26 @@ def test_marked_escapes_the_text_and_marks_only_the_words_found():
     assert marked("a <b>\ue000x\ue001</b> &amp;") == "a &lt;b&gt;<mark>x</mark>&lt;/b&gt; &amp;amp;"
 
 
+def test_plain_text_is_what_a_reader_sees_with_headings_and_blocks_kept_apart():
+    markup = "<h2>Why</h2>\n<p>Rest &amp; <strong>sleep</strong><br>\nmore</p><ul><li>a</li><li>b</li></ul>"
+    assert plain_text(markup) == "Why — Rest & sleep — more a b"
+
+
 def test_excerpt_starts_near_the_first_match_and_marks_every_occurrence():
     text_ = " ".join(["filler"] * 100) + " Magnesium helps; magnesium-rich food. " + " ".join(["tail"] * 100)
     part = excerpt(text_, ["magnesium"])
-    assert part.startswith("… filler") and part.endswith(" …")
+    assert part.startswith("… filler") and part.endswith(" tail …")
     assert "\ue000Magnesium\ue001 helps; \ue000magnesium\ue001-rich food." in part
+    assert len(part) <= SNIPPET_CHARACTERS + 4
+
+
+def test_excerpt_without_the_words_is_the_start_of_the_text_in_whole_words():
     assert excerpt("Short text.", ["absent"]) == "Short text."
+    assert excerpt("word " * 100, ["absent"]) == "word " * 43 + "word …"
+
+
+def test_excerpt_of_text_without_spaces_keeps_the_match():
+    assert excerpt("镁" * 100 + "补充" + "镁" * 100, ["补充"]).count("\ue000补充\ue001") == 1
 
 
 @pytest.mark.parametrize(
