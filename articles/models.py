@@ -3,6 +3,7 @@ import math
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -17,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from articles import markdown
 from cart import images
+from fatigue_site import search
 
 WORDS_PER_MINUTE = 200
 
@@ -131,7 +133,12 @@ def _delete_photo_with_person(sender, instance: Author, **kwargs) -> None:
     images.delete_on_commit(Author, "photo", instance.photo.name)
 
 
-class ArticleQuerySet(models.QuerySet):
+ARTICLE_SEARCH = search.Searchable(
+    weights={"title": "A", "summary": "B", "search_text": "C"}, quoted=("summary", "search_text")
+)
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self) -> "ArticleQuerySet":
         """Guides a visitor may see: published, with a publish time that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=Now())
@@ -145,6 +152,19 @@ class ArticleQuerySet(models.QuerySet):
         cutoff = timezone.localdate() + datetime.timedelta(days=within_days - settings.REVIEW_PERIOD_DAYS)
         due = Q(last_reviewed__isnull=True) | Q(last_reviewed__lte=cutoff)
         return self.filter(due, status=Article.Status.PUBLISHED)
+
+    def search(self, query: str) -> "ArticleQuerySet":
+        """The guides that match `query`, best first (fatigue_site/search.py)."""
+        return ARTICLE_SEARCH.search(self, query)
+
+    def update_search(self) -> None:
+        """Store each guide's text for search (its body and FAQs, plain) and its vector: after a change
+        that Article.save() does not see, such as an FAQ's."""
+        articles = list(self.only("pk", "body_html").prefetch_related("faqs"))
+        for article in articles:
+            article.search_text = article.searchable_text()
+        Article.objects.bulk_update(articles, ["search_text"])
+        ARTICLE_SEARCH.update_vectors(Article.objects.filter(pk__in=[article.pk for article in articles]))
 
 
 class Article(models.Model):
@@ -187,13 +207,22 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What search reads besides the title and summary: the body and the FAQs as plain text, and on
+    # PostgreSQL the weighted vector of all three (fatigue_site/search.py).
+    search_text = models.TextField(editable=False, default="")
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["body_html", "toc", "cited", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["body_html", "toc", "cited", "updated_at", "search_text", "search_vector"]
+    )
 
     class Meta:
         ordering = ["-published_at", "-pk"]
-        indexes = [models.Index(fields=["status", "published_at"])]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            search.VectorIndex(fields=["search_vector"], name="article_search_vector"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -204,9 +233,11 @@ class Article(models.Model):
             self.hero_image = images.normalise(self.hero_image)
         rendered = self.render_body()
         self.body_html, self.toc, self.cited = rendered.html, rendered.toc, list(rendered.cited)
+        self.search_text = self.searchable_text()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+        ARTICLE_SEARCH.update_vectors(Article.objects.filter(pk=self.pk))
         if stored != self.hero_image.name:  # replaced or cleared
             images.delete_on_commit(Article, "hero_image", stored)
 
@@ -261,6 +292,13 @@ class Article(models.Model):
 
     def render_body(self) -> markdown.Rendered:
         return markdown.render(self.body, self.citation_numbers(), self.mentioned_slugs())
+
+    def searchable_text(self) -> str:
+        """The body and the FAQs (questions and answers) as plain text: what search matches besides the
+        title and summary, and quotes."""
+        faqs = self.faqs.all() if self.pk is not None else []
+        parts = [self.body_html, *(f"{faq.question} {faq.answer_html}" for faq in faqs)]
+        return search.plain_text(" ".join(parts))
 
     def render_body_again(self) -> None:
         """Render the body after its sources or products changed (their numbers and anchors are in the HTML)."""
@@ -335,6 +373,13 @@ class FAQ(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.answer_html = markdown.render_html(self.answer)
         super().save(*args, **kwargs)
+
+
+@receiver(post_save, sender=FAQ)
+@receiver(post_delete, sender=FAQ)
+def _search_faqs_with_their_guide(sender, instance: FAQ, **kwargs) -> None:
+    # A signal, not save(): a queryset delete (the importer's, the admin's) skips delete().
+    Article.objects.filter(pk=instance.article_id).update_search()
 
 
 class ArticleProduct(models.Model):

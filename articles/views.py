@@ -1,16 +1,22 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from articles.models import Article, Author, Category, EditorialPage, SlugRedirect
-from fatigue_site import pages
+from articles.models import ARTICLE_SEARCH, Article, Author, Category, EditorialPage, SlugRedirect
+from cart.models import PRODUCT_SEARCH, Product
+from fatigue_site import pages, search
 
 RELATED_GUIDES = 3
+RESULTS_PER_PAGE = 10
 
 
 def _with_people(queryset):
@@ -128,3 +134,48 @@ class ArticlePreviewView(ArticleDetailView):
 
     def get_queryset(self):
         return _with_people(Article.objects.all()).prefetch_related("faqs")
+
+
+@require_safe
+def search_page(request: HttpRequest) -> HttpResponse:
+    """The guides, then the products, that match ?q=, each group with its count and its pages. Never
+    shared by the page cache (not opted in in urls.py), so junk queries cannot fill it."""
+    asked = " ".join(request.GET.get("q", "").split())
+    query = asked[: search.MAX_QUERY_LENGTH]
+    context: dict[str, object] = {
+        "query": query,
+        "cut": len(asked) > len(query),
+        "limit": search.MAX_QUERY_LENGTH,
+        "searched": bool(search.words_of(query)),
+    }
+    if context["searched"]:
+        guides = Paginator(Article.objects.published().select_related("category").search(query), RESULTS_PER_PAGE)
+        products = Paginator(Product.objects.active().search(query), RESULTS_PER_PAGE)
+        guides_page = guides.get_page(request.GET.get("page"))
+        products_page = products.get_page(request.GET.get("shop_page"))
+        context |= {
+            "guides": guides_page,
+            "products": products_page,
+            "guide_results": [
+                {
+                    "url": guide.get_absolute_url(),
+                    "title": guide.title,
+                    "kicker": guide.category.name,
+                    "snippet": ARTICLE_SEARCH.snippet(guide, query),
+                }
+                for guide in guides_page
+            ],
+            "product_results": [
+                {
+                    "url": product.get_absolute_url(),
+                    "title": product.name,
+                    "kicker": product.get_kind_display(),
+                    "snippet": PRODUCT_SEARCH.snippet(product, query),
+                    "product": product,
+                }
+                for product in products_page
+            ],
+            "total": guides.count + products.count,
+            "pages_query": urlencode({"q": query}) + "&",
+        }
+    return render(request, "articles/search.html", context)

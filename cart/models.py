@@ -3,6 +3,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MinValueValidator, RegexValidator
@@ -14,13 +15,27 @@ from django.utils import timezone
 
 from cart import claims, images
 from cart.money import format_money
+from fatigue_site import search
 
 MONEY_VALIDATORS = [MinValueValidator(Decimal("0.01"))]
+
+
+PRODUCT_SEARCH = search.Searchable(
+    weights={"name": "A", "short_description": "B", "description": "C"}, quoted=("short_description", "description")
+)
 
 
 class ProductQuerySet(models.QuerySet):
     def active(self) -> "ProductQuerySet":
         return self.filter(is_active=True)
+
+    def search(self, query: str) -> "ProductQuerySet":
+        """The products that match `query`, best first (fatigue_site/search.py)."""
+        return PRODUCT_SEARCH.search(self, query)
+
+    def update_search(self) -> None:
+        """Store each product's search vector: after a bulk change that Product.save() does not see."""
+        PRODUCT_SEARCH.update_vectors(self)
 
     def with_facts(self) -> "ProductQuerySet":
         """With Supplement Facts and ingredients, in two queries however many ingredients there are."""
@@ -68,11 +83,13 @@ class Product(models.Model):
     renditions = models.JSONField(default=list, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_vector = SearchVectorField(null=True, editable=False)  # PostgreSQL only (fatigue_site/search.py)
 
     objects = ProductQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        indexes = [search.VectorIndex(fields=["search_vector"], name="product_search_vector")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(sale_price__isnull=True) | models.Q(sale_price__lt=models.F("price")),
@@ -99,6 +116,7 @@ class Product(models.Model):
             super().save(update_fields=["renditions"])
         if stored and stored["image"] != self.image.name:  # replaced or cleared
             images.delete_on_commit(Product, "image", stored["image"], (r["name"] for r in stored["renditions"]))
+        Product.objects.filter(pk=self.pk).update_search()
 
     def get_absolute_url(self) -> str:
         return reverse("shop:product", kwargs={"slug": self.slug})

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",  # its templates (fatigue_site/sitemaps.py)
+    # Search's stored vector and its index (fatigue_site/search.py) need it on every database, SQLite
+    # included, where they stay empty: Django's checks refuse SearchVectorField and GinIndex without it.
+    "django.contrib.postgres",
     "django_htmx",
     "simple_history",
     "axes",

@@ -5,7 +5,7 @@ from django.views.static import serve
 
 from articles.feeds import LatestGuidesFeed
 from articles.sitemaps import CategorySitemap, EditorialPageSitemap, GuideSitemap, PersonSitemap
-from articles.views import EditorialPageView, HomeView, PersonView
+from articles.views import EditorialPageView, HomeView, PersonView, search_page
 from cart.sitemaps import ProductSitemap
 from fatigue_site import sitemaps
 from fatigue_site.pages import shared_page
@@ -27,6 +27,7 @@ urlpatterns = [
     path("", shared_page(HomeView.as_view()), name="home"),
     path("guides/", include("articles.urls")),
     path("people/<slug:slug>/", shared_page(PersonView.as_view()), name="person"),
+    path("search/", search_page, name="search"),  # not shared: one page per query
     path("shop/", include("cart.shop_urls")),
     path("cart/", include("cart.urls")),
     path("", include("orders.urls")),

@@ -254,10 +254,12 @@ def test_no_bad_input_gives_a_server_error_or_changes_what_it_should_not(shop, c
     fuzzer = Fuzzer(visitor)
     confirmation = f"/orders/{order.number}/"  # linked from nowhere: the checkout redirects there
     signed = f"/orders/link/{links.token(order)}/"  # linked from the emails
+    found = "/search/?q=magnesium"  # the header's search form reaches /search/ with no query
     # The sitemap, its sections, the feed and robots.txt are linked from no page's body (the head, XML).
-    pages = crawl(fuzzer, ["/", confirmation, signed, "/sitemap.xml", "/sitemap-guides.xml", "/feed/", "/robots.txt"])
-    assert {"/", "/cart/", "/checkout/", "/about/", "/orders/track/", confirmation, signed} <= pages.keys()
-    assert {"/sitemap.xml", "/sitemap-guides.xml", "/feed/", "/robots.txt"} <= pages.keys()
+    starts = ["/", confirmation, signed, found, "/sitemap.xml", "/sitemap-guides.xml", "/feed/", "/robots.txt"]
+    pages = crawl(fuzzer, starts)
+    assert {"/", "/cart/", "/checkout/", "/about/", "/orders/track/", "/search/", confirmation, signed} <= pages.keys()
+    assert {found, "/sitemap.xml", "/sitemap-guides.xml", "/feed/", "/robots.txt"} <= pages.keys()
     fuzz_addresses(fuzzer, list(pages))
     newcomer = Fuzzer(Client(raise_request_exception=False), fuzzer.failures)
     fuzz_shared_pages(newcomer, list(pages))
@@ -266,6 +268,6 @@ def test_no_bad_input_gives_a_server_error_or_changes_what_it_should_not(shop, c
     requests, seconds = fuzzer.requests + newcomer.requests, time.monotonic() - started
     print(f"{len(pages)} pages, {len(actions)} forms, {requests} requests in {seconds:.1f} s")
     assert {"/cart/add/", "/cart/update/", "/cart/remove/", "/cart/clear/", "/cart/undo/", "/checkout/"} <= actions
-    assert "/orders/track/" in actions
+    assert "/orders/track/" in actions and "/search/" in actions
     assert not fuzzer.failures, f"{len(fuzzer.failures)} server errors:\n" + "\n".join(fuzzer.failures)
     assert state() == before

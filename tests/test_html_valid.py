@@ -66,7 +66,7 @@ def shop(db):
         hero_image=png(64, 64),
         hero_image_alt="A runner",
     )
-    make_faq(guide)
+    make_faq(guide, answer="Magnesium may help.")  # the guide is found by a search for magnesium
     for product in products:
         guide.product_links.create(product=product)
     make_article(category=category)
@@ -116,7 +116,8 @@ def test_every_page_is_valid_html(shop, tmp_path):
     signed = f"/orders/link/{links.token(shipped)}/"  # linked from the emails
     visitor.post("/cart/add/", {"product": magnesium.pk, "quantity": 2})
 
-    answers = crawl(visitor.get, ["/", confirmation, signed], MAX_PAGES)
+    found = "/search/?q=magnesium"  # the header's search form reaches /search/ with no query
+    answers = crawl(visitor.get, ["/", confirmation, signed, found], MAX_PAGES)
     pages = {url: response.content.decode() for url, response in answers.items() if is_html_page(response)}
     lists = {"/", "/guides/", guide.category.get_absolute_url(), "/shop/", "/cart/"}
     shop_pages = {
@@ -127,12 +128,15 @@ def test_every_page_is_valid_html(shop, tmp_path):
         signed,
         "/orders/track/",
     }
-    assert lists | {guide.get_absolute_url()} | shop_pages <= pages.keys()
+    assert lists | {guide.get_absolute_url()} | shop_pages | {"/search/", found} <= pages.keys()
+    assert pages[found].count('class="search-result"') == 2  # the guide and the product, with snippets
     assert "How to pay" in pages[confirmation] and "follow your parcel" in pages[signed]
     assert 'class="cart-table"' in pages["/cart/"]  # the cart with its lines
     assert "<caption>" in pages[supplement.get_absolute_url()]  # the supplement with its facts
 
     not_found = visitor.get("/no-such-page/")
+    no_results = visitor.get("/search/", {"q": "zebra"})
+    cut_query = visitor.get("/search/", {"q": "magnesium " + "x" * 10_000})
     rejected = visitor.post("/cart/add/", {"product": magnesium.pk, "quantity": 0})
     with override_settings(ORDER_DETAILS_SECONDS=0):  # the confirmation once it no longer shows the address
         private = visitor.get(confirmation)
@@ -156,6 +160,8 @@ def test_every_page_is_valid_html(shop, tmp_path):
     assert "To protect your privacy" in private.text
     pages |= {
         "404 page": not_found.content.decode(),
+        "search without results": no_results.content.decode(),
+        "search cut to its first characters": cut_query.content.decode(),
         "cart/rejected.html": rejected.content.decode(),
         "confirmation after ORDER_DETAILS_SECONDS": private.content.decode(),
         "checkout refused by a limit": limited.content.decode(),

@@ -1,0 +1,147 @@
+"""Site search, as each searchable model uses it (guides and products): which fields it weighs, the
+stored vector and its index, the query and the snippet that quotes it.
+
+On PostgreSQL: full-text search over a weighted vector stored on each row (title A, then B, then C),
+GIN-indexed, with websearch syntax, ranking and highlighted snippets. On any other database (SQLite in
+development and the fast tests): every word of the query must appear somewhere in the fields, case
+aside, and rows with a word in their title come first; the snippet is an excerpt around the first
+match. Both mark the words found with <mark>, the text escaped first.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+from functools import reduce
+from operator import add, and_, or_
+from typing import Any, TypeVar
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connections, models
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Concat
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+CONFIG = "english"
+MAX_QUERY_LENGTH = 200
+MAX_FALLBACK_WORDS = 10  # the SQLite fallback's condition grows with each word
+SNIPPET_CHARACTERS = 220
+# What the database puts around a word found, replaced by <mark> once the snippet is escaped: characters
+# from Unicode's private use area, which no guide or product is written with.
+START, STOP = "\ue000", "\ue001"
+WORD = re.compile(r"\w+")
+LINE_END = re.compile(r"</h[1-6]>|<br\s*/?>", re.IGNORECASE)
+BLOCK_END = re.compile(r"</(p|li|ul|ol|blockquote|aside|div|td|th|tr|table|pre)>", re.IGNORECASE)
+
+Rows = TypeVar("Rows", bound=models.QuerySet)
+
+
+def uses_full_text(using: str = "default") -> bool:
+    """True if the database `using` searches with PostgreSQL's full-text search (else the fallback)."""
+    return connections[using].vendor == "postgresql"
+
+
+def plain_text(markup: str) -> str:
+    """HTML as the text a reader sees, for search to match and quote; a heading or a line break ends with
+    a dash, so that a snippet does not run it into the next sentence."""
+    spaced = BLOCK_END.sub(" ", LINE_END.sub(" — ", markup))
+    return " ".join(html.unescape(strip_tags(spaced)).split())
+
+
+def words_of(query: str) -> list[str]:
+    """The words of a query (letters and digits in any script), without its operators and punctuation."""
+    return WORD.findall(query)
+
+
+class VectorIndex(GinIndex):
+    """The GIN index of a stored search vector. Only PostgreSQL has GIN; elsewhere (SQLite, where the
+    column stays empty) it is created as a plain index, so that every migration runs on both."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return models.Index.create_sql(self, model, schema_editor, using=using, **kwargs)
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+
+@dataclass(frozen=True)
+class Searchable:
+    """How one model is searched: its fields with their weights ("A" the strongest, then "B", "C"),
+    and the fields its snippet quotes, in order. The model stores its vector in `search_vector`."""
+
+    weights: dict[str, str]
+    quoted: tuple[str, ...]
+
+    def vector(self) -> Any:
+        """The weighted vector of a row's fields, as stored in `search_vector` (PostgreSQL only)."""
+        return reduce(add, (SearchVector(name, weight=weight, config=CONFIG) for name, weight in self.weights.items()))
+
+    def update_vectors(self, queryset: models.QuerySet) -> None:
+        """Store the vector of each row of `queryset` (nothing to store on a database without full-text
+        search). For what save() does not see: a bulk update, a related row's change, a migration."""
+        if uses_full_text(queryset.db):
+            queryset.update(search_vector=self.vector())
+
+    def search(self, queryset: Rows, query: str) -> Rows:
+        """The rows of `queryset` that match `query`, best first, each with `headline` on PostgreSQL."""
+        if uses_full_text(queryset.db):
+            found = SearchQuery(query, search_type="websearch", config=CONFIG)
+            parts: list[Any] = []
+            for name in self.quoted:
+                parts += [Value(" "), F(name)] if parts else [F(name)]
+            quoted = Concat(*parts, output_field=models.TextField())
+            return (
+                queryset.filter(search_vector=found)
+                .annotate(
+                    rank=SearchRank(F("search_vector"), found),
+                    headline=SearchHeadline(
+                        quoted,
+                        found,
+                        config=CONFIG,
+                        start_sel=START,
+                        stop_sel=STOP,
+                        max_words=30,
+                        min_words=15,
+                        max_fragments=2,
+                        fragment_delimiter=" … ",
+                    ),
+                )
+                .order_by("-rank", "pk")
+            )
+        words = words_of(query)[:MAX_FALLBACK_WORDS]
+        if not words:
+            return queryset.none()
+        strongest = [name for name, weight in self.weights.items() if weight == "A"]
+        each_word = (reduce(or_, (Q(**{f"{name}__icontains": word}) for name in self.weights)) for word in words)
+        in_title = reduce(or_, (Q(**{f"{name}__icontains": word}) for name in strongest for word in words))
+        title_first = Case(When(in_title, then=Value(1)), default=Value(0))
+        return queryset.filter(reduce(and_, each_word)).annotate(rank=title_first).order_by("-rank", "pk")
+
+    def snippet(self, row: models.Model, query: str) -> SafeString:
+        """The row's text around what `query` found, escaped, the words found in <mark>."""
+        if hasattr(row, "headline"):  # PostgreSQL marked the words itself
+            return marked(row.headline)
+        text = " ".join(value for name in self.quoted if (value := getattr(row, name)))
+        return marked(excerpt(text, words_of(query)))
+
+
+def excerpt(text: str, words: list[str]) -> str:
+    """About SNIPPET_CHARACTERS of `text`, whole words, from a little before the first of `words` it holds
+    (case aside) or from its start; each occurrence of the words between START and STOP."""
+    pattern = re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE)
+    first = pattern.search(text) if words else None
+    begin = 0
+    if first is not None and first.start() > SNIPPET_CHARACTERS // 4:
+        begin = first.start() - SNIPPET_CHARACTERS // 4
+        begin = text.find(" ", begin, first.start()) + 1 or begin
+    end = begin + SNIPPET_CHARACTERS
+    if end < len(text) and (space := text.rfind(" ", begin, end + 1)) > begin:
+        end = space
+    part = ("… " if begin else "") + text[begin:end] + (" …" if end < len(text) else "")
+    return pattern.sub(lambda match: f"{START}{match.group()}{STOP}", part) if words else part
+
+
+def marked(snippet: str) -> SafeString:
+    """`snippet` escaped as a whole, then its START and STOP markers turned into <mark> and </mark>: the
+    text can carry no markup of its own into the page."""
+    return mark_safe(escape(snippet).replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
