@@ -41,7 +41,8 @@
       if (line) removed = { place, index: [...line.parentElement.children].indexOf(line) };
     }
   });
-  document.body.addEventListener("htmx:afterRequest", () => {
+  // After the swap has settled: the lines are the new ones by then (an out-of-band swap settles last).
+  document.body.addEventListener("htmx:afterSettle", () => {
     if (removed === null) return;
     const { place, index } = removed;
     const buttons = document.querySelectorAll(`${place.line} ${REMOVE} button`);
