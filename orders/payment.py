@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from cart.money import format_money
-from orders.models import Order, PaymentMethod, country_name
+from orders.addresses import country_name
+from orders.models import Order, PaymentMethod
 
 
 @dataclass(frozen=True)
