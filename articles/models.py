@@ -375,11 +375,19 @@ class FAQ(models.Model):
         super().save(*args, **kwargs)
 
 
+def deleted_with_its_guide(origin) -> bool:
+    """Whether a post_delete's `origin` (the instance or queryset whose delete() began it) is guides:
+    then the row goes with its guide, and nothing of that guide is left to re-render or re-index."""
+    model = origin.model if isinstance(origin, models.QuerySet) else type(origin)
+    return model is Article
+
+
 @receiver(post_save, sender=FAQ)
 @receiver(post_delete, sender=FAQ)
-def _search_faqs_with_their_guide(sender, instance: FAQ, **kwargs) -> None:
+def _search_faqs_with_their_guide(sender, instance: FAQ, origin=None, **kwargs) -> None:
     # A signal, not save(): a queryset delete (the importer's, the admin's) skips delete().
-    Article.objects.filter(pk=instance.article_id).update_search()
+    if not deleted_with_its_guide(origin):
+        Article.objects.filter(pk=instance.article_id).update_search()
 
 
 class ArticleProduct(models.Model):
@@ -483,8 +491,10 @@ class Reference(models.Model):
 @receiver(post_delete, sender=Reference)
 @receiver(post_save, sender=ArticleProduct)
 @receiver(post_delete, sender=ArticleProduct)
-def _render_body_again(sender, instance: Reference | ArticleProduct, **kwargs) -> None:
-    article = Article.objects.filter(pk=instance.article_id).first()  # gone when the guide itself is deleted
+def _render_body_again(sender, instance: Reference | ArticleProduct, origin=None, **kwargs) -> None:
+    if deleted_with_its_guide(origin):
+        return
+    article = Article.objects.filter(pk=instance.article_id).first()
     if article is not None:
         article.render_body_again()
 

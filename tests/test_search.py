@@ -6,14 +6,15 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.models import Article
+from articles.models import FAQ, Article, ArticleProduct
 from cart.models import Product
 from fatigue_site import pages
 from fatigue_site.search import SNIPPET_CHARACTERS, excerpt, marked, plain_text
-from tests.factories import make_article, make_faq, make_product
+from tests.factories import make_article, make_faq, make_product, make_reference
 from tests.html import find_all, parse, text
 
 pytestmark = pytest.mark.django_db
@@ -268,3 +269,33 @@ def test_a_bulk_change_is_searched_after_update_search(client):
     response = client.get("/search/", {"q": "insomnia"})
     assert results(response, "guide-results") == ["Insomnia basics"]
     assert results(response, "product-results") == ["Insomnia mask"]
+
+
+@pytest.mark.parametrize(
+    ("delete", "guides_read"),
+    [(lambda guide: guide.delete(), 0), (lambda guide: Article.objects.filter(pk=guide.pk).delete(), 1)],
+    ids=["one guide", "a queryset"],
+)
+def test_deleting_a_guide_does_not_reindex_or_rerender_it_for_each_faq_source_or_product(delete, guides_read):
+    guide = make_article()
+    for _ in range(3):
+        make_faq(guide)
+        make_reference(guide)
+        ArticleProduct.objects.create(article=guide, product=make_product())
+    with CaptureQueriesContext(connection) as deleting:
+        delete(guide)
+    # What remains: finding the rows that go with it (and, for a queryset, the guides), deleting them,
+    # and their history rows; no guide is read again or updated.
+    statements = [query["sql"] for query in deleting.captured_queries]
+    assert not [sql for sql in statements if sql.startswith("UPDATE")]
+    assert len([sql for sql in statements if sql.startswith('SELECT "articles_article"')]) == guides_read
+    assert not Article.objects.filter(pk=guide.pk).exists()
+
+
+def test_deleting_one_faq_still_takes_its_words_out_of_search(client):
+    guide = make_article(title="Sleep and recovery")
+    make_faq(guide, question="What about zinc?", answer="Zinc.")
+    doomed = make_faq(guide, question="And potassium?", answer="Potassium.")
+    FAQ.objects.filter(pk=doomed.pk).delete()
+    assert "Sleep and recovery" not in client.get("/search/", {"q": "potassium"}).text
+    assert "Sleep and recovery" in client.get("/search/", {"q": "zinc"}).text
