@@ -103,14 +103,10 @@ class Author(models.Model):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
     def save(self, *args, **kwargs) -> None:
-        stored = "" if self._state.adding else Author.objects.filter(pk=self.pk).values_list("photo", flat=True)[0]
         if not self.slug:
             self.slug = self._free_slug()
-        if images.is_new_upload(self.photo):
-            self.photo = images.normalise(self.photo)
-        super().save(*args, **kwargs)
-        if stored != self.photo.name:
-            images.delete_on_commit(Author, "photo", stored)
+        with images.kept_tidy(self, "photo", kwargs.get("update_fields")):
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("person", kwargs={"slug": self.slug})
@@ -228,27 +224,17 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        stored = self._stored_hero_image(kwargs.get("update_fields"))
-        if images.is_new_upload(self.hero_image):  # stored re-encoded, like product images
-            self.hero_image = images.normalise(self.hero_image)
         rendered = self.render_body()
         self.body_html, self.toc, self.cited = rendered.html, rendered.toc, list(rendered.cited)
         self.search_text = self.searchable_text()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
+        with images.kept_tidy(self, "hero_image", kwargs.get("update_fields")):
+            super().save(*args, **kwargs)
         ARTICLE_SEARCH.update_vectors(Article.objects.filter(pk=self.pk))
-        if stored != self.hero_image.name:  # replaced or cleared
-            images.delete_on_commit(Article, "hero_image", stored)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
-
-    def _stored_hero_image(self, update_fields) -> str:
-        """The hero image the row holds before a save that may change it ("" for none)."""
-        if self._state.adding or (update_fields is not None and "hero_image" not in update_fields):
-            return ""
-        return Article.objects.filter(pk=self.pk).values_list("hero_image", flat=True).first() or ""
 
     def clean(self) -> None:
         errors = {}

@@ -4,7 +4,8 @@ only the pixels: whatever else rode along in the file (a script, metadata, a mis
 is not stored or served."""
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
@@ -100,3 +101,19 @@ def delete_on_commit(model: type[models.Model], field: str, name: str | None, de
 
     # robust: a storage error after the commit is logged; the change it followed is saved all the same.
     transaction.on_commit(delete, robust=True)
+
+
+@contextmanager
+def kept_tidy(instance: models.Model, field: str, update_fields: Iterable[str] | None = None) -> Iterator[None]:
+    """Around a model's save(): a new upload in the image field `field` is stored re-encoded (normalise),
+    and the file the row showed before, replaced or cleared by the save, is deleted once the transaction
+    commits, with its renditions for a model that keeps them (a `renditions` field)."""
+    model = type(instance)
+    columns = [field, "renditions"] if hasattr(instance, "renditions") else [field]
+    untouched = instance._state.adding or (update_fields is not None and field not in update_fields)
+    before = None if untouched else model._base_manager.filter(pk=instance.pk).values(*columns).first()
+    if is_new_upload(upload := getattr(instance, field)):
+        setattr(instance, field, normalise(upload))
+    yield
+    if before and before[field] != getattr(instance, field).name:
+        delete_on_commit(model, field, before[field], (rendition["name"] for rendition in before.get("renditions", [])))

@@ -1,6 +1,4 @@
-from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -102,30 +100,20 @@ class Product(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        stored = self._stored_image(kwargs.get("update_fields"))
         # A new upload is stored re-encoded and resized, and gets its renditions.
         fresh_upload = images.is_new_upload(self.image)
-        if fresh_upload:
-            self.image = images.normalise(self.image)
-        super().save(*args, **kwargs)
-        if fresh_upload and self.image.name:
-            self.renditions = images.make_renditions(self.image.name)
-            super().save(update_fields=["renditions"])
-        elif not self.image and self.renditions:
-            self.renditions = []
-            super().save(update_fields=["renditions"])
-        if stored and stored["image"] != self.image.name:  # replaced or cleared
-            images.delete_on_commit(Product, "image", stored["image"], (r["name"] for r in stored["renditions"]))
+        with images.kept_tidy(self, "image", kwargs.get("update_fields")):
+            super().save(*args, **kwargs)
+            if fresh_upload and self.image.name:
+                self.renditions = images.make_renditions(self.image.name)
+                super().save(update_fields=["renditions"])
+            elif not self.image and self.renditions:
+                self.renditions = []
+                super().save(update_fields=["renditions"])
         Product.objects.filter(pk=self.pk).update_search()
 
     def get_absolute_url(self) -> str:
         return reverse("shop:product", kwargs={"slug": self.slug})
-
-    def _stored_image(self, update_fields) -> Mapping[str, Any] | None:
-        """The image and renditions the row holds before a save that may change them."""
-        if self._state.adding or (update_fields is not None and "image" not in update_fields):
-            return None
-        return Product.objects.filter(pk=self.pk).values("image", "renditions").first()
 
     def clean(self) -> None:
         errors = claims.errors_for(self, ["name", "short_description", "description"])

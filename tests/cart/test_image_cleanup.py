@@ -1,4 +1,4 @@
-"""A product's image and renditions, or a guide's hero image, leave storage once the transaction that
+"""A product's image and renditions, a guide's hero image or a person's photo leave storage once the transaction that
 replaced, cleared or deleted them commits; a change rolled back keeps them."""
 
 from pathlib import Path
@@ -9,7 +9,7 @@ from django.db import transaction
 
 from articles.models import Article
 from cart.models import Product
-from tests.factories import make_article, make_product, png
+from tests.factories import make_article, make_author, make_product, png
 from tests.html import form_values
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +136,30 @@ def test_a_deleted_guide_takes_its_hero_image_along(guide, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         Article.objects.filter(pk=guide.pk).delete()
     assert stored() == set()
+
+
+def test_a_persons_replaced_cleared_and_deleted_photo_leaves_storage(django_capture_on_commit_callbacks):
+    person = make_author(photo=png(200, 200, name="pat.png"), photo_alt="Pat")
+    first = person.photo.name
+    assert stored() == {first}
+    with django_capture_on_commit_callbacks(execute=True):
+        person.photo = png(100, 100, name="pat-2.png")
+        person.save()
+    assert stored() == {person.photo.name} != {first}
+    with django_capture_on_commit_callbacks(execute=True):
+        person.photo = ""
+        person.save()
+    assert stored() == set()
+    person.photo = png(100, 100, name="pat-3.png")
+    person.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        person.delete()
+    assert stored() == set()
+
+
+def test_a_save_of_other_fields_only_keeps_the_photo(django_capture_on_commit_callbacks):
+    person = make_author(photo=png(200, 200, name="pat.png"), photo_alt="Pat")
+    with django_capture_on_commit_callbacks(execute=True):
+        person.bio = "A placeholder biography."
+        person.save(update_fields=["bio"])
+    assert stored() == {person.photo.name}
