@@ -3,7 +3,7 @@
 The page cache stores a page only under its one spelling (fatigue_site/pages/middleware.py,
 shared_path()), and the canonical link, the sitemap, the feed and the social tags name the same
 address: the canonical host over the site's scheme (site_url()), the path, and for a list's later
-pages exactly `?page=N`.
+pages exactly `?page=N` (a sitemap section's, `?p=N`).
 """
 
 import re
@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 
-PAGE_QUERY = re.compile(r"page=[1-9][0-9]{0,3}")
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
 
 
 def canonical_host() -> str:
@@ -30,11 +30,19 @@ def absolute_url(url: str) -> str:
     return urljoin(site_url() + "/", url)
 
 
+def page_parameter(view) -> str | None:
+    """The query parameter numbering the pages of `view`: `page` on a list (a view with paginate_by),
+    else the one shared_page() was given (the sitemap's sections: `p`); None for a view of one page."""
+    if getattr(getattr(view, "view_class", None), "paginate_by", None):
+        return "page"
+    return getattr(view, "page_parameter", None)
+
+
 def kept_query(view, query: str) -> str | None:
-    """The query string of the page's one spelling: none, or exactly `page=N` on a list (a view with
-    paginate_by); None when `query` is anything else (`?&`, `?page=01`, `?utm_source=x`...)."""
-    paginated = getattr(getattr(view, "view_class", None), "paginate_by", None)
-    if query == "" or (paginated and PAGE_QUERY.fullmatch(query)):
+    """The query string of the page's one spelling: none, or exactly `page=N` on a list (`p=N` on a
+    sitemap section); None when `query` is anything else (`?&`, `?page=01`, `?utm_source=x`...)."""
+    name, _, number = query.partition("=")
+    if query == "" or (name and name == page_parameter(view) and PAGE_NUMBER.fullmatch(number)):
         return query
     return None
 
@@ -44,4 +52,4 @@ def canonical_url(request) -> str:
     `?page=1`, and any other query string dropped."""
     view = request.resolver_match.func if request.resolver_match else None
     query = kept_query(view, request.META.get("QUERY_STRING", ""))
-    return absolute_url(request.path + (f"?{query}" if query and query != "page=1" else ""))
+    return absolute_url(request.path + (f"?{query}" if query and not query.endswith("=1") else ""))

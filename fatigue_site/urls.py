@@ -37,7 +37,10 @@ urlpatterns = [
     path("robots.txt", shared_page(robots_txt), name="robots"),
     path("sitemap.xml", shared_page(sitemaps.index), {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
-        "sitemap-<slug:section>.xml", shared_page(sitemaps.section_page), {"sitemaps": SITEMAPS}, name="sitemap-section"
+        "sitemap-<slug:section>.xml",
+        shared_page(sitemaps.section_page, page_parameter="p"),  # Django's sitemap views number pages ?p=N
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
     ),
     path("feed/", shared_page(LatestGuidesFeed()), name="feed"),
 ]

@@ -280,6 +280,18 @@ def test_the_feed_and_sitemap_are_shared_between_visitors_without_a_session(djan
         assert (second.content, second["Content-Type"]) == (first.content, first["Content-Type"])
 
 
+def test_a_sitemap_sections_later_pages_are_shared_too_and_only_as_p_n(monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(GuideSitemap, "limit", 2)
+    for _ in range(3):
+        make_article()
+    first = Client().get("/sitemap-guides.xml?p=2")
+    with django_assert_num_queries(0):
+        second = Client().get("/sitemap-guides.xml?p=2")
+    assert (first["X-Page-Cache"], second["X-Page-Cache"], second.content) == ("miss", "hit", first.content)
+    for junk in ("?p=02", "?page=2", "?p=2&p=2", "?p=2&"):  # answered, never stored
+        assert "X-Page-Cache" not in Client().get(f"/sitemap-guides.xml{junk}")
+
+
 def test_a_visitor_with_a_cart_gets_the_same_feed_rendered_for_them(client):
     make_article()
     client.post("/cart/add/", {"product": make_product().pk, "quantity": 1})

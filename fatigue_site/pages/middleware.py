@@ -36,9 +36,12 @@ def serve_mini_carts(mini_cart: MiniCart) -> None:
     _mini_cart[:] = [mini_cart]
 
 
-def shared_page(view):
-    """Share this view's page between visitors without a session (in urls.py: shared_page(View.as_view()))."""
+def shared_page(view, page_parameter: str | None = None):
+    """Share this view's page between visitors without a session (in urls.py: shared_page(View.as_view())).
+    A list's pages are shared as `?page=N`; a view numbering its pages otherwise names its parameter."""
     view.shared_page = True
+    if page_parameter:
+        view.page_parameter = page_parameter
     return view
 
 
