@@ -1,3 +1,4 @@
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -11,9 +12,11 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
+from articles import structured_data
 from articles.models import ARTICLE_SEARCH, Article, Author, Category, EditorialPage, SlugRedirect
 from cart.models import PRODUCT_SEARCH, Product
 from fatigue_site import pages, search
+from fatigue_site import structured_data as site_data
 
 RELATED_GUIDES = 3
 RESULTS_PER_PAGE = 10
@@ -26,6 +29,7 @@ def _with_people(queryset):
 class HomeView(ListView):
     template_name = "articles/home.html"
     context_object_name = "articles"
+    extra_context = {"structured_data": site_data.home}  # called when the page is rendered
 
     def get_queryset(self):
         return Article.objects.published().select_related("category")[:6]
@@ -76,7 +80,9 @@ class ArticleDetailView(DetailView):
         # The body below the header is the same for every visitor, so the template caches it (for
         # visitors with a cart, whose page is rendered for them). FAQs, products and related guides
         # are lazy: the cache's generation changes with any of them, and a cached body costs no query.
+        # So is the structured data, cached beside the body; it reads the FAQs and sources the body shows.
         article = self.object
+        faqs, references = article.faqs.all(), article.references.all()
         breadcrumbs = [
             {"title": "Home", "url": reverse("home")},
             {"title": "Guides", "url": reverse("articles:list")},
@@ -84,8 +90,9 @@ class ArticleDetailView(DetailView):
             {"title": article.title, "url": None},
         ]
         return super().get_context_data(
-            faqs=article.faqs.all(),
-            references=article.references.all(),
+            faqs=faqs,
+            references=references,
+            structured_data=partial(structured_data.guide, article, faqs, references),
             products=article.mentioned_products,
             related=Article.objects.published().related_to(article).select_related("category")[:RELATED_GUIDES],
             breadcrumbs=breadcrumbs,

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView
 from django_htmx.middleware import HtmxDetails
 
-from cart import feedback
+from cart import feedback, structured_data
 from cart.cart import Cart, CartError, get_cart
 from cart.forms import CouponForm, ProductForm, QuantityForm
 from cart.models import Product
@@ -36,7 +36,9 @@ class ProductDetailView(DetailView):
             {"title": "Shop", "url": reverse("shop:list")},
             {"title": self.object.name, "url": None},
         ]
-        return super().get_context_data(breadcrumbs=breadcrumbs, **kwargs)
+        return super().get_context_data(
+            breadcrumbs=breadcrumbs, structured_data=structured_data.product(self.object), **kwargs
+        )
 
 
 def cart_detail(request: HttpRequest, coupon_form: CouponForm | None = None, status: int = 200) -> HttpResponse:

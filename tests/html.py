@@ -1,6 +1,8 @@
 """Read rendered HTML the way a reader sees it: elements, nesting, text."""
 
 import html
+import json
+from html.parser import HTMLParser
 
 from django.test.html import Element, parse_html
 from django.utils.html import strip_tags
@@ -43,3 +45,47 @@ def form_values(response, **attributes: str) -> dict[str, list[str]]:
     left as it is: inputs, checked boxes, selected options, textareas; no file chosen, no button."""
     forms = parse_page(response.content.decode()).forms
     return next(form for form in forms if attributes.items() <= form.attributes.items()).data()
+
+
+class _ScriptParser(HTMLParser):
+    """Each script element's attributes and text, split out of the page as a browser's tokenizer does
+    (a script's text ends at the first "</script"). Not Django's parse_html, which collapses whitespace."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self._open: tuple[dict[str, str | None], list[str]] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script":
+            self._open = (dict(attrs), [])
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open[1].append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._open is not None:
+            self.scripts.append((self._open[0], "".join(self._open[1])))
+            self._open = None
+
+
+def scripts(markup: str | bytes) -> list[tuple[dict[str, str | None], str]]:
+    """The page's script elements in order: (attributes, text) each."""
+    parser = _ScriptParser()
+    parser.feed(markup.decode() if isinstance(markup, bytes) else markup)
+    parser.close()
+    return parser.scripts
+
+
+def structured_data(response) -> dict[str, dict]:
+    """The schema.org nodes of the page's JSON-LD scripts by @type (one of each type on a page), each
+    without its @context (checked)."""
+    nodes: dict[str, dict] = {}
+    for attributes, content in scripts(response.content):
+        if attributes.get("type") == "application/ld+json":
+            parsed = json.loads(content)
+            for node in parsed if isinstance(parsed, list) else [parsed]:
+                assert node.pop("@context") == "https://schema.org" and node["@type"] not in nodes
+                nodes[node["@type"]] = node
+    return nodes

@@ -82,3 +82,42 @@ def test_axe_finds_no_accessibility_violations(site, page, path):
     page.goto(site + path)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+# Scripts run in the page: record the policy's violations; the types of the JSON-LD nodes; an inline script.
+RECORD_VIOLATIONS = (
+    "window.violations = [];"
+    "document.addEventListener('securitypolicyviolation', event => window.violations.push(event.violatedDirective));"
+)
+JSON_LD_TYPES = (
+    "scripts => scripts.flatMap(script => [JSON.parse(script.textContent)].flat().map(node => node['@type']))"
+)
+ADD_INLINE_SCRIPT = (
+    "() => { const script = document.createElement('script');"
+    " script.textContent = 'window.ran = true'; document.head.append(script); }"
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "types"),
+    [
+        ("/", ["Organization", "WebSite"]),
+        (GUIDE, ["BreadcrumbList", "MedicalWebPage", "FAQPage"]),
+        ("/shop/iron-vitamin-c/", ["BreadcrumbList", "Product"]),
+    ],
+)
+def test_structured_data_breaks_no_content_security_policy(site, page, path, types):
+    """JSON-LD is a data block, never run, so script-src 'self' does not apply to it: Chromium reports no
+    violation. The last step shows that it would report one for an inline script, which could run."""
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.goto(site + path)
+    assert page.eval_on_selector_all('script[type="application/ld+json"]', JSON_LD_TYPES) == types
+
+    with page.expect_console_message(lambda message: message.type == "error") as refused:
+        page.evaluate(ADD_INLINE_SCRIPT)
+    assert "Content Security Policy" in refused.value.text
+    assert page.evaluate("window.ran") is None
+    # Reported in order: anything the page itself broke would have come before the inline script's refusal.
+    assert (errors, page.evaluate("window.violations")) == ([refused.value.text], ["script-src-elem"])
