@@ -10,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import _json_script_escapes  # type: ignore[attr-defined]  # json_script's own table
 from django.utils.safestring import SafeString, mark_safe
 
 from fatigue_site.canonical import absolute_url, site_url
@@ -19,6 +18,9 @@ CONTEXT = "https://schema.org"
 LOGO = "img/social.png"  # the site's shipped image (also the default social image)
 
 Node = dict[str, Any]
+
+# What Django's json_script escapes: no text can close the element or open a comment.
+SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def node(kind: str, **properties: Any) -> Node:
@@ -77,5 +79,5 @@ def script(data: Node | list[Node] | None) -> SafeString:
     with_context = (
         [{"@context": CONTEXT} | item for item in data] if isinstance(data, list) else {"@context": CONTEXT} | data
     )
-    text = json.dumps(with_context, ensure_ascii=False, separators=(",", ":")).translate(_json_script_escapes)
+    text = json.dumps(with_context, ensure_ascii=False, separators=(",", ":")).translate(SCRIPT_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{text}</script>')
