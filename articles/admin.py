@@ -113,8 +113,8 @@ class ArticleProductInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "status_label", "publish_time", "last_updated", "reviewed_by", "last_reviewed"]
-    list_filter = ["status", "category", ReviewDueFilter]
+    list_display = ["title", "status_label", "publish_time", "last_updated", "reviewed_by", "last_reviewed", "featured"]
+    list_filter = ["status", "category", "featured", ReviewDueFilter]
     list_select_related = ["reviewed_by"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -127,7 +127,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["title", "slug", "summary", "category", "body", "preview"]}),
         ("Hero image", {"fields": ["hero_image", "hero_image_alt"], "classes": ["collapse"]}),
         ("People and review", {"fields": ["author", "reviewed_by", "last_reviewed"]}),
-        ("Publishing", {"fields": ["status", "published_at", "minor_edit", "last_updated", "created_at"]}),
+        ("Publishing", {"fields": ["status", "published_at", "featured", "minor_edit", "last_updated", "created_at"]}),
     ]
 
     @admin.display(description="status", ordering="status")
@@ -158,7 +158,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        if not form.cleaned_data.get("minor_edit"):
+        # Featuring a guide on the home page changes nothing readers read in it.
+        if not form.cleaned_data.get("minor_edit") and set(form.changed_data) != {"featured"}:
             obj.last_updated = timezone.now()
         super().save_model(request, obj, form, change)
         if change and "slug" in form.changed_data and form.initial.get("status") == Article.Status.PUBLISHED:

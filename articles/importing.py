@@ -12,6 +12,7 @@ The front matter holds the metadata and the FAQs; the Markdown below it is the b
     last_reviewed: 2026-01-31          # optional
     status: published                  # or draft (the default)
     published_at: 2026-02-01T08:00:00Z # optional, may lie in the future
+    featured: true                     # optional: first on the home page (a replaced guide keeps its own)
     faqs:
       - question: ...
         answer: ...                    # Markdown
@@ -182,6 +183,10 @@ def import_article(
         article.last_reviewed = reviewed if isinstance(reviewed, datetime.date) else str(reviewed or "") or None
         article.status = str(meta.get("status") or Article.Status.DRAFT)
         article.published_at = _datetime(meta.get("published_at")) or article.published_at
+        if "featured" in meta:
+            if not isinstance(meta["featured"], bool):
+                raise ArticleImportError(f"{path}: 'featured' is true or false, not '{meta['featured']}'.")
+            article.featured = meta["featured"]
         article.last_updated = timezone.now()
         _validate(path, article)
         _check_references(path, article, references)

@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.db.models.functions import Now
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -23,9 +23,20 @@ from fatigue_site import search
 WORDS_PER_MINUTE = 200
 
 
+def published_q(prefix: str = "") -> Q:
+    """The condition a guide must meet for visitors to see it (Article.objects.published()), on the guide
+    reached through `prefix` ("articles__" from a category)."""
+    return Q(**{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}published_at__lte": Now()})
+
+
 class CategoryQuerySet(models.QuerySet):
     def with_published_guides(self) -> "CategoryQuerySet":
         return self.filter(articles__in=Article.objects.published()).distinct()
+
+    def with_guide_counts(self) -> "CategoryQuerySet":
+        """Categories with published guides, each with their number as `guide_count`, in one query."""
+        counted = self.annotate(guide_count=Count("articles", filter=published_q("articles__")))
+        return counted.filter(guide_count__gt=0).order_by("name")  # Meta.ordering is dropped with a GROUP BY
 
 
 class Category(models.Model):
@@ -137,7 +148,15 @@ ARTICLE_SEARCH = search.Searchable(
 class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self) -> "ArticleQuerySet":
         """Guides a visitor may see: published, with a publish time that has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=Now())
+        return self.filter(published_q())
+
+    def featured_first(self) -> "ArticleQuerySet":
+        """Guides featured on the home page first, then the newest."""
+        return self.order_by("-featured", "-published_at", "-pk")
+
+    def mentioning(self, product_id: int) -> "ArticleQuerySet":
+        """Guides that list the product among the products they mention."""
+        return self.filter(product_links__product_id=product_id)
 
     def related_to(self, article: "Article") -> "ArticleQuerySet":
         return self.filter(category_id=article.category_id).exclude(pk=article.pk)
@@ -200,6 +219,9 @@ class Article(models.Model):
     )
     last_updated = models.DateTimeField(
         default=timezone.now, help_text="Shown to readers; a minor edit in the admin leaves it alone."
+    )
+    featured = models.BooleanField(
+        default=False, help_text="Feature on the home page: featured guides come first there, then the newest."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

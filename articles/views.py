@@ -26,13 +26,26 @@ def _with_people(queryset):
     return queryset.select_related("category", "author", "reviewed_by")
 
 
+HOME_GUIDES = 6
+HOME_PRODUCTS = 4
+
+
 class HomeView(ListView):
+    """Somewhere to go: featured guides, then the newest; the guides' categories; featured products."""
+
     template_name = "articles/home.html"
     context_object_name = "articles"
     extra_context = {"structured_data": site_data.home}  # called when the page is rendered
 
     def get_queryset(self):
-        return Article.objects.published().select_related("category")[:6]
+        return Article.objects.published().featured_first().select_related("category")[:HOME_GUIDES]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            categories=Category.objects.with_guide_counts(),
+            products=Product.objects.active().featured()[:HOME_PRODUCTS],
+            **kwargs,
+        )
 
 
 class ArticleListView(ListView):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from cart.cart import Cart
-from cart.models import CartLine, Coupon, Ingredient, Product, SupplementFacts
+from cart.models import CartLine, Coupon, Ingredient, Product, ProductCategory, SupplementFacts
 
 
 class InStockFilter(admin.SimpleListFilter):
@@ -32,12 +32,26 @@ class IngredientInline(admin.TabularInline):
     verbose_name_plural = "Supplement Facts: ingredients per serving"
 
 
+@admin.register(ProductCategory)
+class ProductCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+    def view_on_site(self, category: ProductCategory) -> str:
+        return category.get_absolute_url()
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["thumbnail", "name", "sku", "kind", "price", "sale_price", "stock", "is_active"]
+    list_display = [
+        "thumbnail", "name", "sku", "category", "kind", "price", "sale_price", "stock", "is_active", "featured",
+    ]  # fmt: skip
     list_display_links = ["thumbnail", "name"]
-    list_editable = ["sale_price", "stock", "is_active"]
-    list_filter = ["kind", "is_active", InStockFilter]
+    list_editable = ["sale_price", "stock", "is_active", "featured"]
+    list_filter = ["category", "kind", "is_active", "featured", InStockFilter]
+    list_select_related = ["category"]
     inlines = [SupplementFactsInline, IngredientInline]
     search_fields = ["name", "sku"]
     prepopulated_fields = {"slug": ["name"]}

@@ -1,4 +1,4 @@
-"""Demo products for the products the seed guide mentions, with images drawn here."""
+"""Demo products for the products the seed guide mentions, with images drawn here, in two demo categories."""
 
 import io
 from decimal import Decimal
@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw, ImageFont
 
-from cart.models import Ingredient, Product, SupplementFacts
+from cart.models import Ingredient, Product, ProductCategory, SupplementFacts
 
 PLACEHOLDER = (
     "Placeholder product for the demo shop: the name, price and stock are examples, not a real listing. "
@@ -37,6 +37,16 @@ PRODUCTS = [
      "A non-slip mat for yoga, stretching and floor exercises.",
      "35.00", None, 3, "mat", "#d5e8d4"),
 ]  # fmt: skip
+
+# (name, slug, description): the demo categories, in the shop's order. A product's kind says its category.
+CATEGORIES = [
+    ("Supplements", "supplements",
+     "Vitamins, minerals, electrolytes and protein: placeholder products for the demo shop."),
+    ("Recovery equipment", "recovery-equipment",
+     "Tools for stretching, self-massage and floor exercises: placeholder products for the demo shop."),
+]  # fmt: skip
+CATEGORY_OF_KIND = {"supplement": "supplements", "equipment": "recovery-equipment"}
+FEATURED = {"DEMO-MAG-01", "DEMO-HYD-01", "DEMO-ROL-01", "DEMO-MAT-01"}  # on the home page
 
 # Supplement Facts by SKU, shown as "Demo values": amounts of the kind such labels print, not any
 # real product's. (serving size, servings, [(name, amount, unit, % daily value or None)], other
@@ -95,10 +105,29 @@ def draw(name: str, shape: str, colour: str, *, filename: str, size: int = 800) 
     return ContentFile(buffer.getvalue(), name=filename)
 
 
+def load_categories() -> list[ProductCategory]:
+    """Create the demo categories that do not exist yet (by slug) and file in them the demo products that
+    have no category (from a demo loaded before there were categories); return the ones created."""
+    created = []
+    for order, (name, slug, description) in enumerate(CATEGORIES, start=1):
+        category, new = ProductCategory.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description, "order": order}
+        )
+        if new:
+            created.append(category)
+            kinds = [kind for kind, category_slug in CATEGORY_OF_KIND.items() if category_slug == slug]
+            demo = [row[2] for row in PRODUCTS]
+            for product in Product.objects.filter(sku__in=demo, kind__in=kinds, category=None):
+                product.category = category
+                product.save(update_fields=["category"])  # save(): shared pages show it at once
+    return created
+
+
 def load_products() -> list[Product]:
-    """Create the demo products that do not exist yet (by SKU); return the ones created."""
+    """Create the demo products that do not exist yet (by SKU), in their categories; return the ones created."""
     created = []
     existing = set(Product.objects.values_list("sku", flat=True))
+    categories = {category.slug: category for category in ProductCategory.objects.all()}
     for name, slug, sku, kind, short, price, sale, stock, shape, colour in PRODUCTS:
         if sku in existing:
             continue
@@ -107,6 +136,8 @@ def load_products() -> list[Product]:
             slug=slug,
             sku=sku,
             kind=kind,
+            category=categories.get(CATEGORY_OF_KIND.get(kind, "")),
+            featured=sku in FEATURED,
             short_description=short,
             description=PLACEHOLDER,
             price=Decimal(price),

@@ -23,9 +23,46 @@ PRODUCT_SEARCH = search.Searchable(
 )
 
 
+class ProductCategoryQuerySet(models.QuerySet):
+    def with_active_products(self) -> "ProductCategoryQuerySet":
+        """Categories the shop has something to show in: their pages, the shop's filter and the sitemap."""
+        return self.filter(pk__in=Product.objects.active().values("category"))
+
+
+class ProductCategory(models.Model):
+    """A shelf of the shop (Supplements, Recovery equipment), with its own page at /shop/category/<slug>/."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True, help_text="A sentence or two: the category's page shows it.")
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first in the shop's categories.")
+
+    objects = ProductCategoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "product category"
+        verbose_name_plural = "product categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("shop:category", kwargs={"slug": self.slug})
+
+
 class ProductQuerySet(models.QuerySet):
     def active(self) -> "ProductQuerySet":
         return self.filter(is_active=True)
+
+    def featured(self) -> "ProductQuerySet":
+        return self.filter(featured=True)
+
+    def related_to(self, product: "Product") -> "ProductQuerySet":
+        """Other products in `product`'s category; none when it has no category."""
+        if product.category_id is None:
+            return self.none()
+        return self.filter(category_id=product.category_id).exclude(pk=product.pk)
 
     def search(self, query: str) -> "ProductQuerySet":
         """The products that match `query`, best first (fatigue_site/search.py)."""
@@ -51,6 +88,15 @@ class Product(models.Model):
     sku = models.CharField("SKU", max_length=40, unique=True)
     short_description = models.CharField(max_length=250)
     description = models.TextField(blank=True)
+    category = models.ForeignKey(
+        ProductCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="products",
+        help_text="Where the shop files it. Without one, it is listed in the shop but on no category page.",
+    )
+    featured = models.BooleanField(default=False, help_text="Feature on the home page (the first four, by name).")
     kind = models.CharField(
         max_length=20,
         choices=Kind.choices,

@@ -7,5 +7,6 @@ app_name = "shop"
 
 urlpatterns = [
     path("", shared_page(views.ProductListView.as_view()), name="list"),
+    path("category/<slug:slug>/", shared_page(views.ProductListView.as_view()), name="category"),
     path("<slug:slug>/", shared_page(views.ProductDetailView.as_view()), name="product"),
 ]

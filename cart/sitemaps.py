@@ -1,9 +1,16 @@
-"""The shop's section of the sitemap: the products it sells (fatigue_site/sitemaps.py)."""
+"""The shop's sections of the sitemap: the products it sells and its categories (fatigue_site/sitemaps.py)."""
 
-from cart.models import Product
-from fatigue_site.sitemaps import UpdatedSitemap
+from cart.models import Product, ProductCategory
+from fatigue_site.sitemaps import Sitemap, UpdatedSitemap
 
 
 class ProductSitemap(UpdatedSitemap):
     def items(self):
         return Product.objects.active().only("slug", "updated_at").order_by("pk")
+
+
+class ProductCategorySitemap(Sitemap):
+    """The categories with a product on sale: the others' pages list nothing."""
+
+    def items(self):
+        return ProductCategory.objects.with_active_products().only("slug").order_by("pk")

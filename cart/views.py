@@ -1,17 +1,20 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView
 from django_htmx.middleware import HtmxDetails
 
+from articles.models import Article
 from cart import feedback, structured_data
 from cart.cart import Cart, CartError, get_cart
 from cart.forms import CouponForm, ProductForm, QuantityForm
-from cart.models import Product
+from cart.models import Product, ProductCategory
 from fatigue_site.crossorigin import cross_origin_protected
+
+RELATED_PRODUCTS = 4
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -21,23 +24,44 @@ class HtmxHttpRequest(HttpRequest):
 
 
 class ProductListView(ListView):
-    queryset = Product.objects.active()
+    """The shop, or one of its categories (/shop/category/<slug>/), with a link to each category."""
+
     paginate_by = 12
     context_object_name = "products"
 
+    def get_queryset(self):
+        products = Product.objects.active()
+        self.category = None
+        if "slug" in self.kwargs:
+            self.category = get_object_or_404(ProductCategory, slug=self.kwargs["slug"])
+            products = products.filter(category=self.category)
+        return products
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            category=self.category, categories=ProductCategory.objects.with_active_products(), **kwargs
+        )
+
 
 class ProductDetailView(DetailView):
-    queryset = Product.objects.active().with_facts()
+    queryset = Product.objects.active().with_facts().select_related("category")
     context_object_name = "product"
 
     def get_context_data(self, **kwargs):
-        breadcrumbs = [
+        product = self.object
+        breadcrumbs: list[dict[str, str | None]] = [
             {"title": "Home", "url": reverse("home")},
             {"title": "Shop", "url": reverse("shop:list")},
-            {"title": self.object.name, "url": None},
         ]
+        if product.category:
+            breadcrumbs.append({"title": product.category.name, "url": product.category.get_absolute_url()})
+        breadcrumbs.append({"title": product.name, "url": None})
         return super().get_context_data(
-            breadcrumbs=breadcrumbs, structured_data=structured_data.product(self.object), **kwargs
+            breadcrumbs=breadcrumbs,
+            guides=Article.objects.published().mentioning(product.pk).only("title", "slug"),
+            related=Product.objects.active().related_to(product)[:RELATED_PRODUCTS],
+            structured_data=structured_data.product(product),
+            **kwargs,
         )
 
 

@@ -6,7 +6,7 @@ from django.views.static import serve
 from articles.feeds import LatestGuidesFeed
 from articles.sitemaps import CategorySitemap, EditorialPageSitemap, GuideSitemap, PersonSitemap
 from articles.views import EditorialPageView, HomeView, PersonView, search_page
-from cart.sitemaps import ProductSitemap
+from cart.sitemaps import ProductCategorySitemap, ProductSitemap
 from fatigue_site import sitemaps
 from fatigue_site.pages import shared_page
 from fatigue_site.views import bench_floor, healthz, robots_txt
@@ -21,6 +21,7 @@ SITEMAPS = {
     "people": PersonSitemap,
     "pages": EditorialPageSitemap,
     "products": ProductSitemap,
+    "product-categories": ProductCategorySitemap,
 }
 
 urlpatterns = [

@@ -10,7 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import FAQ, Article, Author, Category, EditorialPage, Reference
-from cart.models import Coupon, Ingredient, Product, SupplementFacts
+from cart.models import Coupon, Ingredient, Product, ProductCategory, SupplementFacts
 from orders.models import Order, PaymentMethod
 
 _sequence = itertools.count(1)
@@ -104,6 +104,12 @@ def make_coupon(**overrides) -> Coupon:
     """A coupon for 10% off, from now on, without limits."""
     fields = {"code": f"TEST{next(_sequence)}", "kind": Coupon.Kind.PERCENT, "amount": Decimal("10")} | overrides
     return Coupon.objects.create(**fields)
+
+
+def make_product_category(**overrides) -> ProductCategory:
+    number = next(_sequence)
+    fields = {"name": f"Shelf {number}", "slug": f"shelf-{number}"} | overrides
+    return ProductCategory.objects.create(**fields)
 
 
 def make_product(**overrides) -> Product:

@@ -11,14 +11,22 @@ from django.utils.html import escape
 
 from articles.models import Article
 from articles.sitemaps import GuideSitemap
-from tests.factories import make_article, make_author, make_category, make_page, make_product, png
+from tests.factories import (
+    make_article,
+    make_author,
+    make_category,
+    make_page,
+    make_product,
+    make_product_category,
+    png,
+)
 from tests.html import find_all, parse
 
 pytestmark = pytest.mark.django_db
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ATOM = "{http://www.w3.org/2005/Atom}"
-SECTIONS = ["lists", "guides", "categories", "people", "pages", "products"]
+SECTIONS = ["lists", "guides", "categories", "people", "pages", "products", "product-categories"]
 
 
 def aware(year: int, month: int, day: int, hour: int = 12) -> datetime.datetime:
@@ -63,10 +71,12 @@ def content():
     guide = make_article(category=category, author=writer, reviewed_by=reviewer)
     make_article(category=empty_category, author=idle, status=Article.Status.DRAFT)
     make_article(category=empty_category, author=idle, reviewed_by=reviewer, published_at=timezone.now() + timedelta(1))
-    product, _ = make_product(), make_product(is_active=False)
+    shelf, retired_shelf = make_product_category(), make_product_category()
+    product, _ = make_product(category=shelf), make_product(category=retired_shelf, is_active=False)
+    make_product_category()  # empty
     page = make_page(slug="about")
     return {"guide": guide, "category": category, "writer": writer, "reviewer": reviewer, "product": product,
-            "page": page}  # fmt: skip
+            "shelf": shelf, "page": page}  # fmt: skip
 
 
 def test_the_sitemap_index_names_each_section_on_the_sites_address_whatever_host_was_asked(site, content):
@@ -86,6 +96,7 @@ def test_each_section_lists_exactly_what_visitors_may_see_on_the_sites_address(s
         "people": {f"{site}/people/{person.slug}/" for person in (content["writer"], content["reviewer"])},
         "pages": {f"{site}/about/"},
         "products": {f"{site}{product.get_absolute_url()}"},  # not the inactive one
+        "product-categories": {f"{site}{content['shelf'].get_absolute_url()}"},  # none empty or only inactive
     }
     assert sitemap_urls("/sitemap-pages.xml")[f"{site}/about/"] == f"{page.updated_at:%Y-%m-%d}"
     assert (
@@ -122,10 +133,10 @@ def test_the_default_section_limit_is_well_under_the_protocols_fifty_thousand():
     assert GuideSitemap.limit == 5000
 
 
-@pytest.mark.parametrize(("url", "queries"), [("/sitemap.xml", 8)] + [(f"/sitemap-{s}.xml", 2) for s in SECTIONS[1:]])
+@pytest.mark.parametrize(("url", "queries"), [("/sitemap.xml", 9)] + [(f"/sitemap-{s}.xml", 2) for s in SECTIONS[1:]])
 def test_the_sitemaps_queries_do_not_grow_with_the_guides(url, queries, django_assert_num_queries):
     category, author, reviewer = make_category(), make_author(), make_author(credentials="Placeholder")
-    make_product(), make_page()
+    make_product(category=make_product_category()), make_page()
     for count in (5, 50):
         while Article.objects.count() < count:
             make_article(category=category, author=author, reviewed_by=reviewer)
@@ -214,6 +225,16 @@ def test_a_lists_pages_are_canonical_to_themselves_and_other_queries_to_the_bare
     for _ in range(11):
         make_article(category=category)
     assert head(Client().get(f"/guides/{query}"))["canonical"] == f"{site}{canonical}"
+
+
+@pytest.mark.parametrize(
+    ("query", "canonical"), [("", ""), ("?page=2", "?page=2"), ("?page=1", ""), ("?page=2&utm_source=x", "")]
+)
+def test_a_shop_categorys_pages_are_canonical_to_themselves(site, query, canonical):
+    shelf = make_product_category(slug="shelf")
+    for _ in range(13):
+        make_product(category=shelf)
+    assert head(Client().get(f"/shop/category/shelf/{query}"))["canonical"] == f"{site}/shop/category/shelf/{canonical}"
 
 
 def test_a_guide_with_a_hero_image_shares_it(site):
@@ -312,9 +333,10 @@ def test_a_guide_edited_outside_the_admin_shows_in_the_feed_for_the_next_visitor
 
 def test_an_unpublished_guide_and_a_retired_product_leave_the_sitemap_at_once():
     site = "http://testserver"  # the host the page cache stores pages for here
-    guide, product = make_article(), make_product()
+    guide, product = make_article(), make_product(category=make_product_category())
     assert f"{site}{guide.get_absolute_url()}" in sitemap_urls("/sitemap-guides.xml")
     assert f"{site}{product.get_absolute_url()}" in sitemap_urls("/sitemap-products.xml")
+    assert f"{site}{product.category.get_absolute_url()}" in sitemap_urls("/sitemap-product-categories.xml")
     assert Client().get("/sitemap-guides.xml")["X-Page-Cache"] == "hit"
     guide.status = Article.Status.DRAFT
     guide.save()
@@ -322,3 +344,4 @@ def test_an_unpublished_guide_and_a_retired_product_leave_the_sitemap_at_once():
     product.save()
     assert sitemap_urls("/sitemap-guides.xml") == {}
     assert sitemap_urls("/sitemap-products.xml") == {}
+    assert sitemap_urls("/sitemap-product-categories.xml") == {}  # with nothing left on sale

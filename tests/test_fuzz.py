@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 
 from articles.models import FAQ, Article, Author, Category, EditorialPage, Reference
-from cart.models import Coupon, Ingredient, Product, SupplementFacts
+from cart.models import Coupon, Ingredient, Product, ProductCategory, SupplementFacts
 from orders import links, status
 from orders.models import Order, OrderEvent, OrderLine, PaymentMethod
 from tests import forms
@@ -28,6 +28,7 @@ from tests.factories import (
     make_faq,
     make_page,
     make_product,
+    make_product_category,
     make_sourced_article,
     make_supplement,
     place_order_through_checkout,
@@ -188,14 +189,19 @@ def fuzz_shared_pages(fuzzer: Fuzzer, urls: list[str]) -> None:
 def state() -> dict:
     """What no visitor's bad input may change: stock, orders and the content."""
     return {
-        "products": list(Product.objects.order_by("pk").values_list("pk", "stock", "price", "is_active", "kind")),
+        "products": list(
+            Product.objects.order_by("pk").values_list(
+                "pk", "stock", "price", "is_active", "kind", "category", "featured"
+            )
+        ),
+        "product categories": list(ProductCategory.objects.order_by("pk").values_list()),
         "supplement facts": list(SupplementFacts.objects.order_by("pk").values_list()),
         "ingredients": list(Ingredient.objects.order_by("pk").values_list()),
         "orders": list(Order.objects.order_by("pk").values_list("pk", "status", "total", "payment_method")),
         "order events": OrderEvent.objects.count(),
         "payment methods": list(PaymentMethod.objects.order_by("pk").values_list()),
         "order lines": OrderLine.objects.count(),
-        "articles": list(Article.objects.order_by("pk").values_list("pk", "status", "updated_at")),
+        "articles": list(Article.objects.order_by("pk").values_list("pk", "status", "featured", "updated_at")),
         "faqs": FAQ.objects.count(),
         "categories": Category.objects.count(),
         "people": Author.objects.count(),
@@ -207,18 +213,19 @@ def state() -> dict:
 
 @pytest.fixture
 def shop(transactional_db):
-    """A little of everything the pages show: guides with FAQs, products in them, an image, a sold out
-    product, a supplement with its facts."""
+    """A little of everything the pages show: guides with FAQs, products in them and in a shop category,
+    an image, a sold out product, a supplement with its facts, featured ones on the home page."""
     make_coupon(code="SPRING10", usage_limit=1)  # the cart page's coupon form: a valid code exists
     category = make_category()
     author = make_author()
+    shelf = make_product_category()
     products = [
-        make_product(name="Magnesium", image=png(64, 64), image_alt="A jar"),
-        make_product(name="Roller", sale_price=8, kind=Product.Kind.EQUIPMENT),
+        make_product(name="Magnesium", image=png(64, 64), image_alt="A jar", category=shelf, featured=True),
+        make_product(name="Roller", sale_price=8, kind=Product.Kind.EQUIPMENT, category=shelf),
         make_supplement(name="Sold out", stock=0),
         make_product(name="Retired", is_active=False),
     ]
-    guide = make_sourced_article(category=category, author=author)
+    guide = make_sourced_article(category=category, author=author, featured=True)
     make_faq(guide)
     for product in products[:3]:
         guide.product_links.create(product=product)
@@ -259,6 +266,7 @@ def test_no_bad_input_gives_a_server_error_or_changes_what_it_should_not(shop, c
     starts = ["/", confirmation, signed, found, "/sitemap.xml", "/sitemap-guides.xml", "/feed/", "/robots.txt"]
     pages = crawl(fuzzer, starts)
     assert {"/", "/cart/", "/checkout/", "/about/", "/orders/track/", "/search/", confirmation, signed} <= pages.keys()
+    assert magnesium.category.get_absolute_url() in pages
     assert {found, "/sitemap.xml", "/sitemap-guides.xml", "/feed/", "/robots.txt"} <= pages.keys()
     fuzz_addresses(fuzzer, list(pages))
     newcomer = Fuzzer(Client(raise_request_exception=False), fuzzer.failures)

@@ -31,6 +31,7 @@ from tests.factories import (
     make_faq,
     make_page,
     make_product,
+    make_product_category,
     make_sourced_article,
     make_supplement,
     place_order_through_checkout,
@@ -48,18 +49,22 @@ ALONE = ["403_csrf.html", "500.html", "503.html"]
 
 @pytest.fixture
 def shop(db):
-    """Some of everything the pages show: a reviewed guide with a hero image, FAQs and products, a
-    product with an image, one on sale, one sold out, a supplement with its facts, and a second guide
-    in the category."""
+    """Some of everything the pages show: a reviewed, featured guide with a hero image, FAQs and products,
+    a featured product with an image, one on sale, one sold out, a supplement with its facts, the
+    products in two shop categories, and a second guide in the category."""
     category = make_category(name="Recovery", description="Rest and recovery.")
     author = make_author(credentials="Placeholder credentials", photo=png(64, 64), photo_alt="A face")
+    supplements = make_product_category(name="Supplements", description="Capsules & powders.")
+    equipment = make_product_category(name="Equipment")
     products = [
-        make_product(name="Magnesium", image=png(64, 64), image_alt="A jar", description="One.\n\nTwo."),
-        make_product(name="Roller", price=Decimal("12.00"), sale_price=Decimal("8.00")),
-        make_product(name="Sold out", stock=0),
-        make_supplement(name="Electrolytes", demo_values=True),
-    ]
+        make_product(name="Magnesium", image=png(64, 64), image_alt="A jar", description="One.\n\nTwo.",
+                     category=supplements, featured=True),
+        make_product(name="Roller", price=Decimal("12.00"), sale_price=Decimal("8.00"), category=equipment),
+        make_product(name="Sold out", stock=0, category=supplements),
+        make_supplement(name="Electrolytes", demo_values=True, category=supplements),
+    ]  # fmt: skip
     guide = make_sourced_article(
+        featured=True,
         category=category,
         author=author,
         last_reviewed=date(2026, 3, 2),
@@ -119,7 +124,8 @@ def test_every_page_is_valid_html(shop, tmp_path):
     found = "/search/?q=magnesium"  # the header's search form reaches /search/ with no query
     answers = crawl(visitor.get, ["/", confirmation, signed, found], MAX_PAGES)
     pages = {url: response.content.decode() for url, response in answers.items() if is_html_page(response)}
-    lists = {"/", "/guides/", guide.category.get_absolute_url(), "/shop/", "/cart/"}
+    shop_lists = {"/shop/", magnesium.category.get_absolute_url()}
+    lists = {"/", "/guides/", guide.category.get_absolute_url(), "/cart/"} | shop_lists
     shop_pages = {
         magnesium.get_absolute_url(),
         "/checkout/",

@@ -131,19 +131,36 @@ def test_validation_tells_the_editor_what_to_fix(login_as, overrides, message):
     assert not Article.objects.filter(title="Sleep and recovery").exists()
 
 
-def test_minor_edit_keeps_the_last_updated_date(login_as):
-    editor = login_as("Editors")
+def added_guide(editor) -> tuple[Article, dict]:
+    """A guide the editor added through the admin, and its change form's data as rendered."""
     editor.post(ADD_URL, guide_data(**inline_management("faqs", 0)))
     article = Article.objects.get()
-    before = article.last_updated
     page = editor.get(f"/admin/articles/article/{article.pk}/change/")
-    data = form_data(page.context["adminform"].form) | empty_inlines()
+    return article, form_data(page.context["adminform"].form) | empty_inlines()
+
+
+def test_minor_edit_keeps_the_last_updated_date(login_as):
+    editor = login_as("Editors")
+    article, data = added_guide(editor)
+    before = article.last_updated
     editor.post(f"/admin/articles/article/{article.pk}/change/", data | {"body": "Fixed a typo.", "minor_edit": "on"})
     article.refresh_from_db()
     assert (article.body, article.last_updated) == ("Fixed a typo.", before)
     editor.post(f"/admin/articles/article/{article.pk}/change/", data | {"body": "A real update."})
     article.refresh_from_db()
     assert article.last_updated > before
+
+
+def test_featuring_a_guide_keeps_its_last_updated_date_and_the_list_filters_by_it(login_as):
+    editor = login_as("Editors")
+    article, data = added_guide(editor)
+    before = article.last_updated
+    editor.post(f"/admin/articles/article/{article.pk}/change/", data | {"featured": "on"})
+    article.refresh_from_db()
+    assert (article.featured, article.last_updated) == (True, before)
+    make_article(title="Not featured")
+    featured = editor.get("/admin/articles/article/?featured__exact=1")
+    assert [text(a) for a in find_all(parse(featured.content), "th", **{"class": "field-title"})] == [article.title]
 
 
 def test_an_earlier_version_can_be_viewed_and_restored(login_as):

@@ -29,6 +29,7 @@ from tests.factories import (
     make_faq,
     make_page,
     make_product,
+    make_product_category,
     make_reviewer,
     make_sourced_article,
     make_supplement,
@@ -79,16 +80,23 @@ def objects(roles, superuser, django_user_model, settings):
 
     category, author = make_category(), make_author(credentials="MD", photo=png(64, 64), photo_alt="A face")
     reviewer = make_reviewer()
+    shelf = make_product_category(description="Two\nlines", order=2)
+    make_product_category(name="Empty shelf")
     products = [
-        make_product(image=png(64, 64), image_alt="A jar"),
-        make_supplement(sale_price=8),  # its Supplement Facts and ingredients are inlines of its form
+        make_product(image=png(64, 64), image_alt="A jar", category=shelf, featured=True),
+        make_supplement(sale_price=8, category=shelf),  # its Supplement Facts and ingredients are inlines of its form
         make_product(stock=0, is_active=False),
     ]
     make_coupon(code="SPRING10", minimum_subtotal=Decimal("20.00"), usage_limit=100, per_email_limit=1,
                 starts_at=timezone.now(), ends_at=timezone.now() + timedelta(days=30))  # fmt: skip
     make_coupon(code="FIVE-OFF", kind="fixed", amount=Decimal("5.00"), is_active=False)
     guide = make_sourced_article(
-        category=category, author=author, reviewed_by=reviewer, hero_image=png(64, 64), hero_image_alt="A runner"
+        category=category,
+        author=author,
+        reviewed_by=reviewer,
+        hero_image=png(64, 64),
+        hero_image_alt="A runner",
+        featured=True,
     )
     make_faq(guide)
     make_faq(guide, answer="Two\nlines")

@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from cart.models import ProductCategory
 from tests.factories import make_article, make_product, png
-from tests.html import form_values
+from tests.html import find_all, form_values, parse, text
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +23,26 @@ def test_a_shop_manager_changes_the_price_of_a_product_with_an_image(login_as):
     assert response.status_code == 302
     product.refresh_from_db()
     assert (product.price, product.image.name, product.image_width) == (Decimal("18.50"), stored, 800)
+
+
+def test_a_shop_manager_adds_a_category_files_a_product_in_it_and_features_it(login_as, client):
+    product = make_product(name="Foam roller")
+    manager = login_as("Shop managers")
+    add = "/admin/cart/productcategory/add/"
+    data = form_values(manager.get(add), id="productcategory_form")
+    data |= {"name": ["Recovery equipment"], "slug": ["recovery-equipment"], "_save": ["Save"]}
+    assert manager.post(add, data).status_code == 302
+    category = ProductCategory.objects.get()
+    url = f"/admin/cart/product/{product.pk}/change/"
+    data = form_values(manager.get(url), id="product_form")
+    data |= {"category": [str(category.pk)], "featured": ["on"], "_save": ["Save"]}
+    assert manager.post(url, data).status_code == 302
+    product.refresh_from_db()
+    assert (product.category, product.featured) == (category, True)
+    make_product(name="Unfiled")
+    filed = manager.get(f"/admin/cart/product/?category__id__exact={category.pk}")
+    assert [text(a) for a in find_all(parse(filed.content), "td", **{"class": "field-name"})] == ["Foam roller"]
+    assert client.get("/shop/category/recovery-equipment/").status_code == 200
 
 
 def test_an_editor_saves_a_guide_with_a_hero_image_unchanged(login_as):

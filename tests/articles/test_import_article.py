@@ -76,6 +76,21 @@ def test_import_with_replace_updates_the_guide_and_its_faqs(guide_file):
     assert [faq.question for faq in article.faqs.all()] == ["How long should I sleep?", "Are naps useful?"]
 
 
+def test_import_features_a_guide_that_says_so_and_a_replace_without_the_key_keeps_it(guide_file):
+    run(guide_file(GUIDE.replace("status: published\n", "status: published\nfeatured: true\n")))
+    assert Article.objects.get().featured is True
+    run(guide_file(), "--replace")  # no `featured`: the editor's choice stands
+    assert Article.objects.get().featured is True
+    run(guide_file(GUIDE.replace("status: published\n", "status: published\nfeatured: false\n")), "--replace")
+    assert Article.objects.get().featured is False
+
+
+def test_import_with_featured_not_true_or_false_says_so(guide_file):
+    with pytest.raises(CommandError, match="'featured' is true or false, not 'sometimes'"):
+        run(guide_file(GUIDE.replace("status: published\n", "status: published\nfeatured: sometimes\n")))
+    assert not Article.objects.exists()
+
+
 def test_import_without_a_title_says_what_is_missing(guide_file):
     with pytest.raises(CommandError, match="the front matter needs 'title'"):
         run(guide_file(GUIDE.replace("title: Sleep and Muscle Recovery\n", "")))

@@ -149,7 +149,7 @@ def test_axe_finds_no_violations_on_the_cart_page_and_the_open_drawer(site, page
     assert results.violations_count == 0, results.generate_report()
 
 
-@pytest.mark.parametrize("path", ["/shop/", "/shop/foam-roller/"])
+@pytest.mark.parametrize("path", ["/shop/", "/shop/category/supplements/", "/shop/foam-roller/"])
 def test_axe_finds_no_violations_on_shop_pages(site, page, path):
     page.goto(site + path)
     results = Axe().run(page)

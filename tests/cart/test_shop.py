@@ -6,7 +6,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
 from cart.claims import disease_claim_words
-from cart.models import Ingredient, Product, SupplementFacts
+from cart.models import Ingredient, Product, ProductCategory, SupplementFacts
 from tests.factories import make_product
 from tests.html import find_all, parse, text
 
@@ -66,6 +66,41 @@ def test_seed_demo_gives_the_supplements_facts_marked_as_demo_values(client):
     assertContains(page, "Demo values, not a real product’s label")
     assertContains(page, "Iron (as ferrous bisglycinate)")
     assertNotContains(client.get("/shop/yoga-mat/"), "Supplement Facts")
+
+
+@pytest.mark.thorough  # the demo content
+def test_seed_demo_files_the_products_in_two_categories_and_features_the_guide_and_four_products():
+    call_command("seed_demo", stdout=io.StringIO())
+    filed = {c.name: sorted(c.products.values_list("slug", flat=True)) for c in ProductCategory.objects.all()}
+    assert filed == {
+        "Supplements": [
+            "electrolyte-mix",
+            "iron-vitamin-c",
+            "magnesium-glycinate",
+            "plant-protein",
+            "potassium-citrate",
+        ],  # fmt: skip
+        "Recovery equipment": ["foam-roller", "yoga-mat"],
+    }
+    assert list(filed) == ["Supplements", "Recovery equipment"]  # in the shop's order
+    featured = Product.objects.filter(featured=True).values_list("slug", flat=True)
+    assert sorted(featured) == ["electrolyte-mix", "foam-roller", "magnesium-glycinate", "yoga-mat"]
+    assert Article.objects.get().featured is True
+    for category in ProductCategory.objects.all():
+        assert disease_claim_words(category.description) == []
+        assert "placeholder products for the demo shop" in category.description
+
+
+@pytest.mark.thorough  # the demo content
+def test_seed_demo_files_a_demo_loaded_before_categories_and_then_leaves_staffs_choices_alone():
+    call_command("seed_demo", stdout=io.StringIO())
+    Product.objects.update(category=None)
+    ProductCategory.objects.all().delete()  # as a demo loaded before there were categories
+    call_command("seed_demo", stdout=io.StringIO())
+    assert not Product.objects.filter(category=None).exists()
+    Product.objects.filter(slug="yoga-mat").update(category=None)  # staff unfiled it
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Product.objects.get(slug="yoga-mat").category is None
 
 
 @pytest.mark.thorough  # the demo content

@@ -75,16 +75,15 @@ def test_supplement_without_facts_yet_shows_the_disclaimer_only(client):
 
 
 @pytest.mark.parametrize("ingredient_count", [1, 8])
-def test_product_page_runs_three_queries_whatever_the_number_of_ingredients(
-    ingredient_count, django_assert_num_queries
-):
+def test_product_page_runs_four_queries_whatever_the_number_of_ingredients(ingredient_count, django_assert_num_queries):
     product = make_product(kind=Product.Kind.SUPPLEMENT)
     make_facts(product)
     for _ in range(ingredient_count):
         make_ingredient(product)
-    # The product with its facts, its ingredients, and the footer's links (read once per generation of
-    # the page cache). A visitor without a session: no session or cart query.
-    with django_assert_num_queries(3):
+    # The product with its facts, its ingredients, the guides that mention it, and the footer's links
+    # (read once per generation of the page cache). No category: no related products to ask for. A
+    # visitor without a session: no session or cart query.
+    with django_assert_num_queries(4):
         response = Client().get(product.get_absolute_url())
     assert len(rows(facts_table(response))) == ingredient_count
 

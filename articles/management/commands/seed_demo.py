@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from articles.importing import import_article, import_page
 from articles.models import Article, ArticleProduct, EditorialPage
-from cart.demo import load_products
+from cart.demo import load_categories, load_products
 from orders.demo import load_payment_methods
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -26,6 +26,8 @@ class Command(BaseCommand):
             # The demo review is as much a placeholder as its reviewer: dated the day the demo is loaded.
             article, _ = import_article(SEED_ARTICLE, last_reviewed=timezone.localdate())
             loaded.append(f"the guide '{article.title}'")
+        if categories := load_categories():
+            loaded.append(f"{len(categories)} product categories")
         products = load_products()
         # Only products created now are linked, so a link that staff removed stays removed.
         first = article.product_links.count() + 1

@@ -21,6 +21,7 @@ ROLES = {
     "Shop managers": {
         "cart": {
             "product": ["add", "change", "view", "delete"],
+            "productcategory": ["add", "change", "view", "delete"],  # one with products is protected
             "supplementfacts": ["add", "change", "view", "delete"],
             "ingredient": ["add", "change", "view", "delete"],
             "cartline": ["view"],
