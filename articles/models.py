@@ -1,5 +1,6 @@
 import datetime
 import math
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Now
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -25,7 +26,8 @@ WORDS_PER_MINUTE = 200
 
 class CategoryQuerySet(models.QuerySet):
     def with_published_guides(self) -> "CategoryQuerySet":
-        return self.filter(articles__in=Article.objects.published()).distinct()
+        # EXISTS, not a join with DISTINCT: each category stops at its first guide (the category_id index).
+        return self.filter(Exists(Article.objects.published().filter(category=OuterRef("pk"))))
 
 
 class Category(models.Model):
@@ -64,7 +66,9 @@ class AuthorQuerySet(models.QuerySet):
     def with_published_guides(self) -> "AuthorQuerySet":
         """People who wrote or reviewed a published guide: their pages list it."""
         published = Article.objects.published()
-        return self.filter(Q(pk__in=published.values("author")) | Q(pk__in=published.values("reviewed_by")))
+        wrote = Exists(published.filter(author=OuterRef("pk")))
+        reviewed = Exists(published.filter(reviewed_by=OuterRef("pk")))
+        return self.filter(wrote | reviewed)
 
 
 class Author(models.Model):
@@ -133,15 +137,26 @@ def _delete_photo_with_person(sender, instance: Author, **kwargs) -> None:
     images.delete_on_commit(Author, "photo", instance.photo.name)
 
 
+LIST_DEFERRED = ("body_html", "toc", "cited", "search_text", "search_vector")
 ARTICLE_SEARCH = search.Searchable(
     weights={"title": "A", "summary": "B", "search_text": "C"}, quoted=("summary", "search_text")
 )
+
+
+def guide_search_text(body_html: str, faqs: Iterable[tuple[str, str]]) -> str:
+    """A guide's body and its FAQs, (question, answer HTML), as the plain text search matches and quotes."""
+    return search.plain_text(" ".join([body_html, *(f"{question} {answer}" for question, answer in faqs)]))
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self) -> "ArticleQuerySet":
         """Guides a visitor may see: published, with a publish time that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=Now())
+
+    def listed(self) -> "ArticleQuerySet":
+        """Without the columns only a guide's own page or search read: its rendered body, contents,
+        citations and search text and vector. The body stays, for the reading time on a card."""
+        return self.defer(*LIST_DEFERRED)
 
     def related_to(self, article: "Article") -> "ArticleQuerySet":
         return self.filter(category_id=article.category_id).exclude(pk=article.pk)
@@ -297,8 +312,7 @@ class Article(models.Model):
         """The body and the FAQs (questions and answers) as plain text: what search matches besides the
         title and summary, and quotes."""
         faqs = self.faqs.all() if self.pk is not None else []
-        parts = [self.body_html, *(f"{faq.question} {faq.answer_html}" for faq in faqs)]
-        return search.plain_text(" ".join(parts))
+        return guide_search_text(self.body_html, ((faq.question, faq.answer_html) for faq in faqs))
 
     def render_body_again(self) -> None:
         """Render the body after its sources or products changed (their numbers and anchors are in the HTML)."""

@@ -28,7 +28,7 @@ class HomeView(ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("category")[:6]
+        return Article.objects.published().listed().select_related("category")[:6]
 
 
 class ArticleListView(ListView):
@@ -36,7 +36,7 @@ class ArticleListView(ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
-        articles = Article.objects.published().select_related("category")
+        articles = Article.objects.published().listed().select_related("category")
         self.category = None
         if "slug" in self.kwargs:
             self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
@@ -77,6 +77,7 @@ class ArticleDetailView(DetailView):
         # visitors with a cart, whose page is rendered for them). FAQs, products and related guides
         # are lazy: the cache's generation changes with any of them, and a cached body costs no query.
         article = self.object
+        related = Article.objects.published().listed().related_to(article).select_related("category")
         breadcrumbs = [
             {"title": "Home", "url": reverse("home")},
             {"title": "Guides", "url": reverse("articles:list")},
@@ -87,7 +88,7 @@ class ArticleDetailView(DetailView):
             faqs=article.faqs.all(),
             references=article.references.all(),
             products=article.mentioned_products,
-            related=Article.objects.published().related_to(article).select_related("category")[:RELATED_GUIDES],
+            related=related[:RELATED_GUIDES],
             breadcrumbs=breadcrumbs,
             preview=self.preview,
             body_seconds=settings.PAGE_CACHE_SECONDS,
@@ -104,7 +105,7 @@ class PersonView(DetailView):
     template_name = "articles/person_detail.html"
 
     def get_context_data(self, **kwargs):
-        published = Article.objects.published().select_related("category")
+        published = Article.objects.published().listed().select_related("category")
         return super().get_context_data(
             written=published.filter(author=self.object),
             reviewed=published.filter(reviewed_by=self.object),
@@ -149,8 +150,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "searched": bool(search.words_of(query)),
     }
     if context["searched"]:
-        guides = Paginator(Article.objects.published().select_related("category").search(query), RESULTS_PER_PAGE)
-        products = Paginator(Product.objects.active().search(query), RESULTS_PER_PAGE)
+        found = Article.objects.published().listed().select_related("category").search(query)
+        guides = Paginator(found, RESULTS_PER_PAGE)
+        products = Paginator(Product.objects.active().listed().search(query), RESULTS_PER_PAGE)
         guides_page = guides.get_page(request.GET.get("page"))
         products_page = products.get_page(request.GET.get("shop_page"))
         context |= {

@@ -21,7 +21,7 @@ class HtmxHttpRequest(HttpRequest):
 
 
 class ProductListView(ListView):
-    queryset = Product.objects.active()
+    queryset = Product.objects.active().listed()
     paginate_by = 12
     context_object_name = "products"
 
