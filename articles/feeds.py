@@ -32,7 +32,7 @@ class LatestGuidesFeed(Feed):
         return absolute_url(reverse("feed"))
 
     def items(self):
-        return Article.objects.published().select_related("category", "author")[:LATEST_GUIDES]
+        return Article.objects.published().listed().select_related("category", "author")[:LATEST_GUIDES]
 
     def item_title(self, article: Article) -> str:
         return article.title  # text: the feed's XML escapes it (Django's default would escape it twice)

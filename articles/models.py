@@ -1,5 +1,6 @@
 import datetime
 import math
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Now
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -31,7 +32,8 @@ def published_q(prefix: str = "") -> Q:
 
 class CategoryQuerySet(models.QuerySet):
     def with_published_guides(self) -> "CategoryQuerySet":
-        return self.filter(articles__in=Article.objects.published()).distinct()
+        # EXISTS, not a join with DISTINCT: each category stops at its first guide (the category_id index).
+        return self.filter(Exists(Article.objects.published().filter(category=OuterRef("pk"))))
 
     def with_guide_counts(self) -> "CategoryQuerySet":
         """Categories with published guides, each with their number as `guide_count`, in one query."""
@@ -75,7 +77,9 @@ class AuthorQuerySet(models.QuerySet):
     def with_published_guides(self) -> "AuthorQuerySet":
         """People who wrote or reviewed a published guide: their pages list it."""
         published = Article.objects.published()
-        return self.filter(Q(pk__in=published.values("author")) | Q(pk__in=published.values("reviewed_by")))
+        wrote = Exists(published.filter(author=OuterRef("pk")))
+        reviewed = Exists(published.filter(reviewed_by=OuterRef("pk")))
+        return self.filter(wrote | reviewed)
 
 
 class Author(models.Model):
@@ -140,9 +144,15 @@ def _delete_photo_with_person(sender, instance: Author, **kwargs) -> None:
     images.delete_on_commit(Author, "photo", instance.photo.name)
 
 
+LIST_DEFERRED = ("body_html", "toc", "cited", "search_text", "search_vector")
 ARTICLE_SEARCH = search.Searchable(
     weights={"title": "A", "summary": "B", "search_text": "C"}, quoted=("summary", "search_text")
 )
+
+
+def guide_search_text(body_html: str, faqs: Iterable[tuple[str, str]]) -> str:
+    """A guide's body and its FAQs, (question, answer HTML), as the plain text search matches and quotes."""
+    return search.plain_text(" ".join([body_html, *(f"{question} {answer}" for question, answer in faqs)]))
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
@@ -157,6 +167,11 @@ class ArticleQuerySet(models.QuerySet["Article"]):
     def mentioning(self, product_id: int) -> "ArticleQuerySet":
         """Guides that list the product among the products they mention."""
         return self.filter(product_links__product_id=product_id)
+
+    def listed(self) -> "ArticleQuerySet":
+        """Without the columns only a guide's own page or search read: its rendered body, contents,
+        citations and search text and vector. The body stays, for the reading time on a card."""
+        return self.defer(*LIST_DEFERRED)
 
     def related_to(self, article: "Article") -> "ArticleQuerySet":
         return self.filter(category_id=article.category_id).exclude(pk=article.pk)
@@ -305,8 +320,7 @@ class Article(models.Model):
         """The body and the FAQs (questions and answers) as plain text: what search matches besides the
         title and summary, and quotes."""
         faqs = self.faqs.all() if self.pk is not None else []
-        parts = [self.body_html, *(f"{faq.question} {faq.answer_html}" for faq in faqs)]
-        return search.plain_text(" ".join(parts))
+        return guide_search_text(self.body_html, ((faq.question, faq.answer_html) for faq in faqs))
 
     def render_body_again(self) -> None:
         """Render the body after its sources or products changed (their numbers and anchors are in the HTML)."""

@@ -38,12 +38,12 @@ class HomeView(ListView):
     extra_context = {"structured_data": site_data.home}  # called when the page is rendered
 
     def get_queryset(self):
-        return Article.objects.published().featured_first().select_related("category")[:HOME_GUIDES]
+        return Article.objects.published().listed().featured_first().select_related("category")[:HOME_GUIDES]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             categories=Category.objects.with_guide_counts(),
-            products=Product.objects.active().featured()[:HOME_PRODUCTS],
+            products=Product.objects.active().listed().featured()[:HOME_PRODUCTS],
             **kwargs,
         )
 
@@ -53,7 +53,7 @@ class ArticleListView(ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
-        articles = Article.objects.published().select_related("category")
+        articles = Article.objects.published().listed().select_related("category")
         self.category = None
         if "slug" in self.kwargs:
             self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
@@ -96,6 +96,7 @@ class ArticleDetailView(DetailView):
         # So is the structured data, cached beside the body; it reads the FAQs and sources the body shows.
         article = self.object
         faqs, references = article.faqs.all(), article.references.all()
+        related = Article.objects.published().listed().related_to(article).select_related("category")
         breadcrumbs = [
             {"title": "Home", "url": reverse("home")},
             {"title": "Guides", "url": reverse("articles:list")},
@@ -107,7 +108,7 @@ class ArticleDetailView(DetailView):
             references=references,
             structured_data=partial(structured_data.guide, article, faqs, references),
             products=article.mentioned_products,
-            related=Article.objects.published().related_to(article).select_related("category")[:RELATED_GUIDES],
+            related=related[:RELATED_GUIDES],
             breadcrumbs=breadcrumbs,
             preview=self.preview,
             body_seconds=settings.PAGE_CACHE_SECONDS,
@@ -124,7 +125,7 @@ class PersonView(DetailView):
     template_name = "articles/person_detail.html"
 
     def get_context_data(self, **kwargs):
-        published = Article.objects.published().select_related("category")
+        published = Article.objects.published().listed().select_related("category")
         return super().get_context_data(
             written=published.filter(author=self.object),
             reviewed=published.filter(reviewed_by=self.object),
@@ -169,8 +170,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "searched": bool(search.words_of(query)),
     }
     if context["searched"]:
-        guides = Paginator(Article.objects.published().select_related("category").search(query), RESULTS_PER_PAGE)
-        products = Paginator(Product.objects.active().search(query), RESULTS_PER_PAGE)
+        found = Article.objects.published().listed().select_related("category").search(query)
+        guides = Paginator(found, RESULTS_PER_PAGE)
+        products = Paginator(Product.objects.active().listed().search(query), RESULTS_PER_PAGE)
         guides_page = guides.get_page(request.GET.get("page"))
         products_page = products.get_page(request.GET.get("shop_page"))
         context |= {

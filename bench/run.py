@@ -61,6 +61,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
+from bench import scale  # noqa: E402
 from cart.models import Product  # noqa: E402
 
 HTMX = {"HX-Request": "true", "HX-Current-URL": f"http://127.0.0.1{GUIDE}"}
@@ -103,6 +104,8 @@ def prepare_database() -> None:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
     call_command("seed_demo", stdout=io.StringIO())
+    # The scale section's catalogue, from an earlier run: the scenarios above it run on the demo content.
+    call_command("synthetic_catalogue", "--clear", "--guides=0", "--products=0", stdout=io.StringIO())
     Product.objects.update(stock=100_000)  # the add-to-cart run must not sell out
     redis.Redis.from_url(REDIS_URL).flushdb()
     connection.close()
@@ -123,8 +126,14 @@ def cart_cookie(server: AppServer, lines: int) -> str:
     return visitor.session_key
 
 
-def wrk(server: AppServer, name: str, requests: list[tuple[str, str, str, dict]]) -> Result:
-    """Drive `server` with wrk for SECONDS; requests are (method, path, body, headers), cycled."""
+def wrk(
+    server: AppServer,
+    name: str,
+    requests: list[tuple[str, str, str, dict]],
+    seconds: int = SECONDS,
+    connections: int | None = None,
+) -> Result:
+    """Drive `server` with wrk for `seconds`; requests are (method, path, body, headers), cycled."""
     listing = WORK / f"{name}.requests"
     listing.write_text(
         "".join(
@@ -137,8 +146,8 @@ def wrk(server: AppServer, name: str, requests: list[tuple[str, str, str, dict]]
     command = [
         "wrk",
         "-t1",
-        f"-c{CONNECTIONS}",
-        f"-d{SECONDS}s",
+        f"-c{connections or CONNECTIONS}",
+        f"-d{seconds}s",
         "--timeout",
         "5s",
         "-s",
@@ -373,12 +382,42 @@ def main() -> None:
     with override_settings(PAGE_CACHE_SECONDS=0):
         miss_queries = queries("GET", GUIDE)
 
-    write(measured, add_body, weight, breakdown, scores, scaling, miss_queries, time.monotonic() - started)
+    at_scale = measure_scale(measured[0][1].requests_per_second)
+    write(measured, add_body, weight, breakdown, scores, scaling, miss_queries, at_scale, time.monotonic() - started)
     shutil.rmtree(WORK, ignore_errors=True)
     print(RESULTS.read_text())
 
 
-def write(measured, add_body, weight, breakdown, scores, scaling, miss_queries, elapsed) -> None:
+def measure_scale(floor: float) -> list[str]:
+    """The scale section (bench/scale.py): load the synthetic catalogue to each size and measure its
+    pages, every request rendered; return the section's lines for bench/results.md."""
+    results, loaded = {}, {}
+    for guides in scale.SIZES:
+        began = time.monotonic()
+        arguments = [f"--guides={guides}", f"--products={guides // 2}"]
+        call_command("synthetic_catalogue", *arguments, stdout=io.StringIO())
+        loaded[guides] = time.monotonic() - began
+        connection.close()
+        server = start(WORKERS, PAGE_CACHE_SECONDS="0")
+        for number, page in enumerate(scale.pages(guides)):
+            request = [("GET", page.path, "", GZIP)]
+            result = wrk(server, f"scale{number}", request, seconds=scale.SECONDS, connections=page.connections)
+            with override_settings(PAGE_CACHE_SECONDS=0):
+                result.queries = queries("GET", page.path)
+            results[(page.name, guides)] = result
+        sitemap_urls = httpx.get(f"{server.url}/sitemap-guides.xml").text.count("<url>")
+        server.stop()
+    server = start(WORKERS)  # the page cache on, as in production
+    warm = {}
+    for number, page in enumerate(scale.pages(scale.SIZES[-1])):
+        if page.name in scale.WARM:
+            warm[page.name] = wrk(server, f"warm{number}", [("GET", page.path, "", GZIP)], seconds=scale.SECONDS)
+            warm[page.name].queries = queries("GET", page.path)
+    server.stop()
+    return scale.table(results, warm, floor, loaded, sitemap_urls)
+
+
+def write(measured, add_body, weight, breakdown, scores, scaling, miss_queries, at_scale, elapsed) -> None:
     floor = measured[0][1].requests_per_second
     lines = [
         "# make bench results",
@@ -490,6 +529,7 @@ def write(measured, add_body, weight, breakdown, scores, scaling, miss_queries, 
         else:
             lines.append(f"- `{path}`: " + ", ".join(f"{key} {value}" for key, value in score.items()))
     lines += ["", "Home and guide as a new visitor gets them (from the cache); the cart page with the 5-line cart."]
+    lines += ["", *at_scale]
     RESULTS.write_text("\n".join(lines) + "\n")
 
 

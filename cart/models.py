@@ -64,6 +64,10 @@ class ProductQuerySet(models.QuerySet):
             return self.none()
         return self.filter(category_id=product.category_id).exclude(pk=product.pk)
 
+    def listed(self) -> "ProductQuerySet":
+        """Without the columns a list of products never shows: the long description and the search vector."""
+        return self.defer("description", "search_vector")
+
     def search(self, query: str) -> "ProductQuerySet":
         """The products that match `query`, best first (fatigue_site/search.py)."""
         return PRODUCT_SEARCH.search(self, query)

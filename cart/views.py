@@ -30,7 +30,7 @@ class ProductListView(ListView):
     context_object_name = "products"
 
     def get_queryset(self):
-        products = Product.objects.active()
+        products = Product.objects.active().listed()
         self.category = None
         if "slug" in self.kwargs:
             self.category = get_object_or_404(ProductCategory, slug=self.kwargs["slug"])
@@ -59,7 +59,7 @@ class ProductDetailView(DetailView):
         return super().get_context_data(
             breadcrumbs=breadcrumbs,
             guides=Article.objects.published().mentioning(product.pk).only("title", "slug"),
-            related=Product.objects.active().related_to(product)[:RELATED_PRODUCTS],
+            related=Product.objects.active().listed().related_to(product)[:RELATED_PRODUCTS],
             structured_data=structured_data.product(product),
             **kwargs,
         )

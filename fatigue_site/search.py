@@ -82,20 +82,25 @@ class Searchable:
         if uses_full_text(queryset.db):
             queryset.update(search_vector=self.vector())
 
+    def quoted_text(self) -> Any:
+        """The fields the snippet quotes, joined by spaces, as the database computes them: a row need
+        not be loaded with them (a list defers its long text)."""
+        parts: list[Any] = []
+        for name in self.quoted:
+            parts += [Value(" "), F(name)] if parts else [F(name)]
+        return Concat(*parts, output_field=models.TextField())
+
     def search(self, queryset: Rows, query: str) -> Rows:
-        """The rows of `queryset` that match `query`, best first, each with `headline` on PostgreSQL."""
+        """The rows of `queryset` that match `query`, best first, each with `headline` on PostgreSQL
+        and `quoted` (the text to take a snippet from) elsewhere."""
         if uses_full_text(queryset.db):
             found = SearchQuery(query, search_type="websearch", config=CONFIG)
-            parts: list[Any] = []
-            for name in self.quoted:
-                parts += [Value(" "), F(name)] if parts else [F(name)]
-            quoted = Concat(*parts, output_field=models.TextField())
             return (
                 queryset.filter(search_vector=found)
                 .annotate(
                     rank=SearchRank(F("search_vector"), found),
                     headline=SearchHeadline(
-                        quoted,
+                        self.quoted_text(),
                         found,
                         config=CONFIG,
                         start_sel=START,
@@ -115,14 +120,17 @@ class Searchable:
         each_word = (reduce(or_, (Q(**{f"{name}__icontains": word}) for name in self.weights)) for word in words)
         in_title = reduce(or_, (Q(**{f"{name}__icontains": word}) for name in strongest for word in words))
         title_first = Case(When(in_title, then=Value(1)), default=Value(0))
-        return queryset.filter(reduce(and_, each_word)).annotate(rank=title_first).order_by("-rank", "pk")
+        return (
+            queryset.filter(reduce(and_, each_word))
+            .annotate(rank=title_first, quoted=self.quoted_text())
+            .order_by("-rank", "pk")
+        )
 
     def snippet(self, row: models.Model, query: str) -> SafeString:
         """The row's text around what `query` found, escaped, the words found in <mark>."""
         if hasattr(row, "headline"):  # PostgreSQL marked the words itself
             return marked(row.headline)
-        text = " ".join(value for name in self.quoted if (value := getattr(row, name)))
-        return marked(excerpt(text, words_of(query)))
+        return marked(excerpt(" ".join(row.quoted.split()), words_of(query)))  # type: ignore[attr-defined]
 
 
 def excerpt(text: str, words: list[str]) -> str:

@@ -1,15 +1,13 @@
-import sys
 from collections import defaultdict
 from datetime import timedelta
-from typing import TextIO
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import timezone
-from rich.console import Console
-from rich.progress import MofNCompleteColumn, Progress
+from rich.progress import Progress
 
 from articles import linkcheck
+from articles.management.progress import progress_bar
 from articles.models import Reference
 
 
@@ -48,10 +46,7 @@ class Command(BaseCommand):
         for pk, url in references.values_list("pk", "url"):
             by_url[url].append(pk)
 
-        out = options.get("stdout") or sys.stdout  # the stream itself: rich writes its own line endings
-        checked = self.check_and_record(
-            by_url, timeout=timeout, concurrency=concurrency, progress_to=out if out.isatty() else None
-        )
+        checked = self.check_and_record(by_url, timeout=timeout, concurrency=concurrency, bar=progress_bar(options))
 
         broken = Reference.objects.filter(pk__in=checked).broken().select_related("article")
         broken = broken.order_by("article__title", "order", "pk")
@@ -69,19 +64,11 @@ class Command(BaseCommand):
             raise SystemExit(1)
 
     def check_and_record(
-        self, by_url: dict[str, list[int]], *, timeout: float, concurrency: int, progress_to: TextIO | None
+        self, by_url: dict[str, list[int]], *, timeout: float, concurrency: int, bar: Progress
     ) -> list[int]:
-        """Check each URL and record its result on the sources citing it; return their pks. With a
-        terminal to show it on, a progress bar; without (cron), nothing."""
+        """Check each URL and record its result on the sources citing it, advancing `bar`; return their pks."""
         results = linkcheck.check_urls(by_url, timeout=timeout, concurrency=concurrency)
         checked: list[int] = []
-        bar = Progress(
-            *Progress.get_default_columns(),
-            MofNCompleteColumn(),
-            console=Console(file=progress_to),
-            disable=progress_to is None,
-            transient=True,
-        )
         with bar:
             task = bar.add_task("Checking links", total=len(by_url))
             for url, result in results:
