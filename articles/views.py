@@ -1,5 +1,5 @@
 from functools import partial
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -157,12 +157,28 @@ class ArticlePreviewView(ArticleDetailView):
         return _with_people(Article.objects.all()).prefetch_related("faqs")
 
 
+def _searched_for(asked: str) -> str:
+    """The query as the page shows it and searches for: spaces collapsed, cut at MAX_QUERY_LENGTH."""
+    return " ".join(asked.split())[: search.MAX_QUERY_LENGTH]
+
+
+def one_search_spelling(query_string: str) -> bool:
+    """Whether `query_string` is the one spelling of a search's first page: `q=` alone, holding the query
+    as the page shows it (with words to search for), encoded as the search box sends it. Only such a
+    page may be shared by the page cache (urls.py), and only once popular."""
+    params = parse_qsl(query_string, keep_blank_values=True)
+    if len(params) != 1 or params[0][0] != "q":
+        return False
+    query = _searched_for(params[0][1])
+    return bool(search.words_of(query)) and urlencode({"q": query}) == query_string
+
+
 @require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
-    """The guides, then the products, that match ?q=, each group with its count and its pages. Never
-    shared by the page cache (not opted in in urls.py), so junk queries cannot fill it."""
+    """The guides, then the products, that match ?q=, each group with its count and its pages. A first
+    page of results is shared by the page cache once popular (urls.py), so junk queries cannot fill it."""
     asked = " ".join(request.GET.get("q", "").split())
-    query = asked[: search.MAX_QUERY_LENGTH]
+    query = _searched_for(asked)
     context: dict[str, object] = {
         "query": query,
         "cut": len(asked) > len(query),

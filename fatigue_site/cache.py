@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis import Redis
 from redis.exceptions import RedisError
@@ -90,3 +91,15 @@ class ResilientRedisCache(RedisCache):
     # A counter that cannot be counted reads 0 (orders/limits.py then applies no limit).
     incr = _degrades_to(0)(RedisCache.incr)
     decr = _degrades_to(0)(RedisCache.decr)
+
+
+def counted(key: str, timeout: int) -> int:
+    """Raise the counter `key` (kept `timeout` seconds from its first count) by one and return it; 0 when
+    the cache cannot be reached. add() then incr(), both atomic, so parallel requests count apart."""
+    if cache.add(key, 1, timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired since add() found it: the first of a new window
+        cache.add(key, 1, timeout)
+        return 1

@@ -44,7 +44,8 @@ def kept_query(view, query: str) -> str | None:
     name, _, number = query.partition("=")
     if query == "" or (name and name == page_parameter(view) and PAGE_NUMBER.fullmatch(number)):
         return query
-    return None
+    spelled = getattr(view, "spelled", None)  # a view whose query strings are its own (search's ?q=)
+    return query if spelled and spelled(query) else None
 
 
 def canonical_url(request) -> str:

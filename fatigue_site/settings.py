@@ -155,6 +155,9 @@ if REDIS_URL:
 # long at most; any change to what they show replaces them at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 PAGE_GENERATION_CHECK_SECONDS = float(os.environ.get("PAGE_GENERATION_CHECK_SECONDS", "0.05"))
+# Search result pages are shared once popular (asked for a few times in a generation), and at most this
+# many of them a generation (fatigue_site/pages/middleware.py): junk queries cannot fill the cache.
+PAGE_CACHE_POPULAR_PAGES = int(os.environ.get("PAGE_CACHE_POPULAR_PAGES", "500"))
 RELEASE = os.environ.get("RELEASE", "")  # a build id: a deploy that changes it starts with fresh pages
 BENCH_FLOOR = env_bool("BENCH_FLOOR")  # serve /bench/floor for make bench
 

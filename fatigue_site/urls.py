@@ -5,7 +5,7 @@ from django.views.static import serve
 
 from articles.feeds import LatestGuidesFeed
 from articles.sitemaps import CategorySitemap, EditorialPageSitemap, GuideSitemap, PersonSitemap
-from articles.views import EditorialPageView, HomeView, PersonView, search_page
+from articles.views import EditorialPageView, HomeView, PersonView, one_search_spelling, search_page
 from cart.sitemaps import ProductCategorySitemap, ProductSitemap
 from fatigue_site import sitemaps
 from fatigue_site.pages import shared_page
@@ -28,7 +28,8 @@ urlpatterns = [
     path("", shared_page(HomeView.as_view()), name="home"),
     path("guides/", include("articles.urls")),
     path("people/<slug:slug>/", shared_page(PersonView.as_view()), name="person"),
-    path("search/", search_page, name="search"),  # not shared: one page per query
+    # One page per query: a first page of results is shared once popular, and only so many of them.
+    path("search/", shared_page(search_page, spelled=one_search_spelling, popular_after=3), name="search"),
     path("shop/", include("cart.shop_urls")),
     path("cart/", include("cart.urls")),
     path("", include("orders.urls")),

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from fatigue_site.cache import counted
 from fatigue_site.clients import client_ip
 
 logger = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ def _take(what: str, limits: dict[str, tuple[str, int]], refusal: type[LimitReac
             continue  # 0: no limit
         digest = hashlib.sha256(value.encode()).hexdigest()[:32]
         key = f"{what}-limit:{name}:{digest}:{window}:{now // window}"
-        count = _count(key, window)
+        count = counted(key, window)
         if count == 0:  # the cache is away: fatigue_site/cache.py answers a failed incr() with 0
             logger.warning("%s limits not applied: the cache is unavailable", what.capitalize())
             break
@@ -109,17 +110,6 @@ def _take(what: str, limits: dict[str, tuple[str, int]], refusal: type[LimitReac
             _give_back(taken)
             raise refusal(retry_after=window - now % window)
     return taken
-
-
-def _count(key: str, timeout: int) -> int:
-    """Raise the counter `key` by one and return it (0 when the cache cannot be reached)."""
-    if cache.add(key, 1, timeout):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired since add() found it: the first of a new window
-        cache.add(key, 1, timeout)
-        return 1
 
 
 def _give_back(keys: list[str]) -> None:

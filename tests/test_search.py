@@ -2,6 +2,7 @@
 on PostgreSQL, a simple fallback on SQLite, one page for both."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -194,15 +195,64 @@ def test_results_come_ten_to_a_page_for_each_group(client):
     assert client.get("/search/", {"q": "magnesium", "page": "x"}).status_code == 200
 
 
-def test_the_search_page_is_not_shared_and_not_indexed():
+def test_a_search_is_shared_only_once_popular_and_is_never_indexed(django_assert_num_queries):
     make_article(title="Magnesium basics")
-    visitor = Client()
-    for _ in range(2):
-        response = visitor.get("/search/?q=magnesium")
+    for _ in range(2):  # asked twice: rendered each time, and not stored
+        response = Client().get("/search/?q=magnesium")
         assert response.status_code == 200 and "X-Page-Cache" not in response
     assert pages.stored_page("/search/?q=magnesium") is None
-    assert pages.stored_page("/search/") is None
-    assertContains(response, '<meta name="robots" content="noindex">', html=True)
+    assert Client().get("/search/?q=magnesium")["X-Page-Cache"] == "miss"  # the third time: stored
+    with django_assert_num_queries(0):
+        shared = Client().get("/search/?q=magnesium")
+    assert shared["X-Page-Cache"] == "hit"
+    assertContains(shared, "Magnesium basics")
+    assertContains(shared, '<meta name="robots" content="noindex">', html=True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?q=",
+        "?q=%21%3F",
+        "?q=magnesium&page=2",
+        "?q=magnesium&x=1",
+        "?q=+magnesium",
+        "?q=magnesium%20",
+        "?q=Magnesium&q=x",
+    ],
+)
+def test_only_a_searchs_one_spelling_is_ever_shared(query):
+    make_article(title="Magnesium basics")
+    for _ in range(5):
+        response = Client().get(f"/search/{query}")
+        assert response.status_code == 200 and "X-Page-Cache" not in response
+
+
+def test_a_query_in_any_script_is_shared_in_the_spelling_the_search_box_sends():
+    make_article(title="Магний и усталость")
+    spelled = "/search/?" + urlencode({"q": "магний усталость"})  # UTF-8, percent-encoded, + for spaces
+    assert [Client().get(spelled).get("X-Page-Cache") for _ in range(4)] == [None, None, "miss", "hit"]
+
+
+def test_no_more_than_the_popular_page_budget_is_stored_a_generation(settings):
+    settings.PAGE_CACHE_POPULAR_PAGES = 2
+    make_article(title="Magnesium, potassium and zinc")
+    for word in ("magnesium", "potassium", "zinc"):
+        for _ in range(3):
+            Client().get(f"/search/?q={word}")
+    assert pages.stored_page("/search/?q=magnesium") and pages.stored_page("/search/?q=potassium")
+    assert pages.stored_page("/search/?q=zinc") is None
+    pages.content_changed()  # a new generation: a new budget, and counts from zero
+    assert [Client().get("/search/?q=zinc").get("X-Page-Cache") for _ in range(4)] == [None, None, "miss", "hit"]
+
+
+def test_a_shared_search_shows_a_changed_guide_at_once():
+    guide = make_article(title="Magnesium basics")
+    for _ in range(4):
+        Client().get("/search/?q=magnesium")
+    guide.title = "Magnesium, the basics"
+    guide.save()
+    assertContains(Client().get("/search/?q=magnesium"), "Magnesium, the basics")
 
 
 def test_every_page_has_the_search_box_in_its_header(client):

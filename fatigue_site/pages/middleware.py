@@ -10,6 +10,7 @@ before they run, and on a miss it sees every cookie they set before it stores an
 
 import functools
 import re
+import zlib
 from collections.abc import Callable
 from importlib import import_module
 
@@ -20,10 +21,12 @@ from django.http.request import split_domain_port
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 
+from fatigue_site.cache import counted
 from fatigue_site.canonical import canonical_host, kept_query
 from fatigue_site.pages.storage import cached, local, page_key, split_page, store
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+POPULAR_SLOTS = 4096  # counters of how often pages shared once popular were asked, a generation
 
 # The visitor's own mini cart for a shared page: (session, path, generation) -> HTML, or None when
 # the page must be rendered for them. The cart app registers it (cart/apps.py, cart/mini_cart.py).
@@ -36,12 +39,19 @@ def serve_mini_carts(mini_cart: MiniCart) -> None:
     _mini_cart[:] = [mini_cart]
 
 
-def shared_page(view, page_parameter: str | None = None):
+def shared_page(view, page_parameter: str | None = None, spelled=None, popular_after: int = 0):
     """Share this view's page between visitors without a session (in urls.py: shared_page(View.as_view())).
-    A list's pages are shared as `?page=N`; a view numbering its pages otherwise names its parameter."""
+    A list's pages are shared as `?page=N`; a view numbering its pages otherwise names its parameter.
+
+    A view whose query strings are its own (search's ?q=) passes `spelled`, which says whether a query
+    string is a page's one spelling, and `popular_after`: such a page is stored only once it has been
+    asked for that many times in the current generation, and at most PAGE_CACHE_POPULAR_PAGES of them
+    a generation, so junk queries cannot fill the cache (see _popular_enough)."""
     view.shared_page = True
     if page_parameter:
         view.page_parameter = page_parameter
+    if spelled:
+        view.spelled, view.popular_after = spelled, popular_after
     return view
 
 
@@ -67,6 +77,21 @@ def shared_path(request) -> str | None:
     if kept_query(view, request.META.get("QUERY_STRING", "")) is None:
         return None
     return request.get_full_path()
+
+
+def _popular_enough(request, key: str, current: str) -> bool:
+    """Whether a page just missed may be stored: always, for a view shared from its first visit; for
+    one shared once popular, when the page has been asked for `popular_after` times in this generation
+    and the generation's PAGE_CACHE_POPULAR_PAGES are not all stored. The counts are kept in a fixed
+    number of slots (POPULAR_SLOTS a generation, expiring with it), so junk queries add no keys either;
+    two pages sharing a slot only become popular a little sooner."""
+    after = getattr(_shared_view_at(request.path_info, settings.ROOT_URLCONF), "popular_after", 0)
+    if not after:
+        return True
+    slot = zlib.crc32(key.encode()) % POPULAR_SLOTS
+    if counted(f"pages:asked:{current}:{slot}", settings.PAGE_CACHE_SECONDS) < after:
+        return False
+    return 0 < counted(f"pages:popular:{current}", settings.PAGE_CACHE_SECONDS) <= settings.PAGE_CACHE_POPULAR_PAGES
 
 
 def _is_page_visit(request) -> bool:
@@ -133,7 +158,8 @@ class PageCacheMiddleware:
                     response = stored[1]
                     response["X-Page-Cache"] = "hit"
                     return response
-                store_as = (key, current)
+                if _popular_enough(request, key, current):
+                    store_as = (key, current)
 
         response = self.get_response(request)
         if store_as and _is_storable(response):
