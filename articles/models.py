@@ -164,6 +164,10 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         """Guides featured on the home page first, then the newest."""
         return self.order_by("-featured", "-published_at", "-pk")
 
+    def by(self, person: "Author") -> "ArticleQuerySet":
+        """Guides `person` wrote or medically reviewed."""
+        return self.filter(Q(author=person) | Q(reviewed_by=person))
+
     def mentioning(self, product_id: int) -> "ArticleQuerySet":
         """Guides that list the product among the products they mention."""
         return self.filter(product_links__product_id=product_id)

@@ -117,21 +117,21 @@ class ArticleDetailView(DetailView):
         )
 
 
-class PersonView(DetailView):
-    """A writer's or reviewer's page: who they are, and the published guides they wrote and reviewed."""
+class PersonView(ListView):
+    """A writer's or reviewer's page: who they are, and the published guides they wrote or reviewed,
+    newest first, a page at a time."""
 
-    model = Author
-    context_object_name = "person"
+    paginate_by = 12
+    context_object_name = "articles"
     template_name = "articles/person_detail.html"
 
+    def get_queryset(self):
+        self.person = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return Article.objects.published().listed().by(self.person).select_related("category")
+
     def get_context_data(self, **kwargs):
-        published = Article.objects.published().listed().select_related("category")
-        return super().get_context_data(
-            written=published.filter(author=self.object),
-            reviewed=published.filter(reviewed_by=self.object),
-            breadcrumbs=[{"title": "Home", "url": reverse("home")}, {"title": self.object.name, "url": None}],
-            **kwargs,
-        )
+        breadcrumbs = [{"title": "Home", "url": reverse("home")}, {"title": self.person.name, "url": None}]
+        return super().get_context_data(person=self.person, breadcrumbs=breadcrumbs, **kwargs)
 
 
 class EditorialPageView(DetailView):

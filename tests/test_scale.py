@@ -24,6 +24,8 @@ FIRST_VISIT_QUERIES = {
     "/shop/?page=last": 4,
     "/search/?q=lantern": 4,  # nine guides in ten: a count and a page of guides, a count of products, the footer
     f"/search/?q={synthetic.RARE_WORD}": 4,
+    "/people/synthetic-author/": 4,  # the person, the count, the page's guides, the footer
+    "/people/synthetic-author/?page=last": 4,
     "/sitemap.xml": 9,  # each section's count, and its latest change where it has one
     "/sitemap-guides.xml": 2,  # the count, the page's guides
 }

@@ -54,23 +54,49 @@ def test_the_guide_foot_gives_the_last_and_the_next_review(client, settings):
     assert [dict(time.attributes)["datetime"] for time in find_all(foot, "time")] == ["2026-03-02", "2027-03-02"]
 
 
-def test_a_person_page_lists_only_their_published_guides(client, writer, reviewer):
+def test_a_person_page_lists_only_their_published_guides_with_their_part_in_each(client, writer, reviewer):
     written = make_article(title="Written and live", author=writer, reviewed_by=reviewer)
     make_article(title="Written, a draft", author=writer, reviewed_by=reviewer, status="draft")
     make_article(title="Written, scheduled", author=writer, reviewed_by=reviewer,
                  published_at=timezone.now() + timedelta(days=2))  # fmt: skip
+    reviewed = make_article(title="Reviewed and live", author=make_author(), reviewed_by=writer)
     response = client.get(writer.get_absolute_url())
     page = parse(response.content)
     assert text(find_all(page, "h1")[0]) == "Writer Placeholder"
     assertContains(response, "Health writer")
     assertContains(response, "Writes guides.")
-    written_section = find_all(page, "section", **{"aria-labelledby": "written-title"})[0]
-    assert [text(a) for a in find_all(written_section, "a")] == [written.title]
-    reviewed_section = find_all(page, "section", **{"aria-labelledby": "reviewed-title"})[0]
-    assert text(reviewed_section) == "Guides medically reviewed None yet."
+    (section,) = find_all(page, "section", **{"aria-labelledby": "guides-title"})
+    assert text(find_all(section, "h2")[0]) == "Guides Writer Placeholder wrote or reviewed (2)"
+    cards = [(text(find_all(card, "a")[0]), text(find_all(card, "p", **{"class": "card__meta"})[0]))
+             for card in find_all(section, "article")]  # fmt: skip
+    assert cards == [
+        (reviewed.title, f"Medically reviewed · {reviewed.reading_time} min read"),
+        (written.title, f"Written · {written.reading_time} min read"),
+    ]
     reviewer_page = parse(client.get(reviewer.get_absolute_url()).content)
-    reviewed_section = find_all(reviewer_page, "section", **{"aria-labelledby": "reviewed-title"})[0]
-    assert [text(a) for a in find_all(reviewed_section, "a")] == [written.title]
+    assert [text(find_all(card, "a")[0]) for card in find_all(reviewer_page, "article", **{"class": "card"})] == [
+        written.title
+    ]
+
+
+def test_a_person_page_without_published_guides_says_so(client, writer):
+    make_article(author=writer, status="draft")
+    (section,) = find_all(parse(client.get(writer.get_absolute_url()).content), "section")
+    assert text(section) == "Guides Writer Placeholder wrote or reviewed None yet."
+
+
+def test_a_person_page_is_paginated_at_twelve_guides_with_the_same_queries(
+    client, settings, writer, reviewer, django_assert_num_queries
+):
+    for number in range(13):
+        make_article(title=f"Guide {number:02}", author=writer, reviewed_by=reviewer)
+    settings.PAGE_CACHE_SECONDS = 0  # every visit rendered, as the first after a change is
+    for page, titles in (("", 12), ("?page=2", 1)):
+        with django_assert_num_queries(4):  # the person, the count, the page's guides, the footer's links
+            response = client.get(f"{writer.get_absolute_url()}{page}")
+        assert len(find_all(parse(response.content), "article", **{"class": "card"})) == titles
+    assertContains(response, "Page 2 of 2")
+    assert client.get(f"{writer.get_absolute_url()}?page=3").status_code == 404
 
 
 def test_an_unknown_person_is_a_404(client):
