@@ -101,7 +101,7 @@ def load(guides: int, products: int, progress: Progress | None = None) -> Loaded
     many were made. In batches of BATCH rows, each batch in one transaction."""
     before = present()
     first_product = before.products + 1
-    shelves = _shelves() if first_product <= products else []
+    shelves = _numbered(ProductCategory, "shelf") if first_product <= products else []
     for start in range(first_product, products + 1, BATCH):
         numbers = range(start, min(start + BATCH, products + 1))
         _make_products(numbers, shelves)
@@ -109,7 +109,7 @@ def load(guides: int, products: int, progress: Progress | None = None) -> Loaded
             progress("products", len(numbers))
     first_guide = before.guides + 1
     if first_guide <= guides:
-        people, categories = _people(), _categories()
+        people, categories = _people(), _numbered(Category, "category")
         sold = max(products, before.products)
         for start in range(first_guide, guides + 1, BATCH):
             numbers = range(start, min(start + BATCH, guides + 1))
@@ -183,21 +183,11 @@ def _people() -> tuple[Author, Author]:
     return author, reviewer
 
 
-def _categories() -> list[Category]:
+def _numbered(model, kind: str) -> list:
+    """CATEGORIES synthetic rows of `model` (guide categories, the shop's shelves): "Synthetic <kind> N"."""
     return [
-        Category.objects.get_or_create(
-            slug=f"{PREFIX}category-{number}",
-            defaults={"name": f"Synthetic category {number}", "description": NOTICE},
-        )[0]
-        for number in range(1, CATEGORIES + 1)
-    ]
-
-
-def _shelves() -> list[ProductCategory]:
-    """The shop's synthetic categories, which the products fill in turn."""
-    return [
-        ProductCategory.objects.get_or_create(
-            slug=f"{PREFIX}shelf-{number}", defaults={"name": f"Synthetic shelf {number}", "description": NOTICE}
+        model.objects.get_or_create(
+            slug=f"{PREFIX}{kind}-{number}", defaults={"name": f"Synthetic {kind} {number}", "description": NOTICE}
         )[0]
         for number in range(1, CATEGORIES + 1)
     ]

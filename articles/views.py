@@ -17,6 +17,7 @@ from articles.models import ARTICLE_SEARCH, Article, Author, Category, Editorial
 from cart.models import PRODUCT_SEARCH, Product
 from fatigue_site import pages, search
 from fatigue_site import structured_data as site_data
+from fatigue_site.lists import CategoryListView
 
 RELATED_GUIDES = 3
 RESULTS_PER_PAGE = 10
@@ -48,24 +49,16 @@ class HomeView(ListView):
         )
 
 
-class ArticleListView(ListView):
+class ArticleListView(CategoryListView):
+    """The guides, or one category's (/guides/category/<slug>/), with a link to each category."""
+
+    queryset = Article.objects.published().listed().select_related("category")
+    category_model = Category
     paginate_by = 10
     context_object_name = "articles"
 
-    def get_queryset(self):
-        articles = Article.objects.published().listed().select_related("category")
-        self.category = None
-        if "slug" in self.kwargs:
-            self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
-            articles = articles.filter(category=self.category)
-        return articles
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            category=self.category,
-            categories=Category.objects.with_published_guides(),
-            **kwargs,
-        )
+    def categories(self):
+        return Category.objects.with_published_guides()
 
 
 class ArticleDetailView(DetailView):

@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 from django_htmx.middleware import HtmxDetails
 
 from articles.models import Article
@@ -13,6 +13,7 @@ from cart.cart import Cart, CartError, get_cart
 from cart.forms import CouponForm, ProductForm, QuantityForm
 from cart.models import Product, ProductCategory
 from fatigue_site.crossorigin import cross_origin_protected
+from fatigue_site.lists import CategoryListView
 
 RELATED_PRODUCTS = 4
 
@@ -23,24 +24,16 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-class ProductListView(ListView):
+class ProductListView(CategoryListView):
     """The shop, or one of its categories (/shop/category/<slug>/), with a link to each category."""
 
+    queryset = Product.objects.active().listed()
+    category_model = ProductCategory
     paginate_by = 12
     context_object_name = "products"
 
-    def get_queryset(self):
-        products = Product.objects.active().listed()
-        self.category = None
-        if "slug" in self.kwargs:
-            self.category = get_object_or_404(ProductCategory, slug=self.kwargs["slug"])
-            products = products.filter(category=self.category)
-        return products
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            category=self.category, categories=ProductCategory.objects.with_active_products(), **kwargs
-        )
+    def categories(self):
+        return ProductCategory.objects.with_active_products()
 
 
 class ProductDetailView(DetailView):

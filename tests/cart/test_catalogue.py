@@ -206,3 +206,12 @@ def test_a_guide_that_starts_mentioning_a_product_shows_on_its_page_at_once(prod
     assert Client().get(product.get_absolute_url())["X-Page-Cache"] == "hit"
     guide.product_links.create(product=product)
     assertContains(Client().get(product.get_absolute_url()), "A new guide")
+
+
+def test_a_category_with_nothing_on_sale_says_so_and_is_left_out_of_the_filter(client):
+    shelf = make_product_category(name="Retired shelf")
+    make_product(name="Retired roller", category=shelf, is_active=False)
+    response = client.get(shelf.get_absolute_url())
+    assertContains(response, "No products in this category yet.")
+    assertNotContains(response, "Retired roller")
+    assertNotContains(client.get("/shop/"), shelf.get_absolute_url())
