@@ -1,10 +1,12 @@
-"""The project's middleware: a Permissions-Policy header, a request size limit, no NUL characters, and
-sessions that the page cache can hand on."""
+"""The project's middleware: a Permissions-Policy header, a request size limit, no NUL characters, the 503
+page for a database too busy to write, and sessions that the page cache can hand on."""
 
 from django.conf import settings
 from django.contrib.sessions import middleware as sessions
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
+
+from fatigue_site.views import database_busy, unavailable
 
 
 def permissions_policy(get_response):
@@ -48,6 +50,21 @@ def refuse_nul(get_response):
 
 def _has_nul(data) -> bool:
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())
+
+
+class DatabaseBusyMiddleware:
+    """A write that outwaited its lock timeout (SQLite under many writers) answers the 503 page with
+    Retry-After, with DEBUG on too: the visitor may try again, and nothing is half-written, since the
+    transaction that waited was rolled back."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        return unavailable() if database_busy(exception) else None
 
 
 class SessionMiddleware(sessions.SessionMiddleware):

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "fatigue_site.middleware.refuse_nul",
     "fatigue_site.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "fatigue_site.middleware.DatabaseBusyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -137,6 +138,17 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable database answers within seconds (a 503 page), not after the OS's long timeout.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent shoppers on the embedded default (docs/deploy.md, "SQLite"): readers never wait for the
+    # writer (WAL); a transaction takes the write lock when it begins, so a second writer queues for up
+    # to DB_LOCK_TIMEOUT seconds instead of failing at once when its read turns into a write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": float(os.environ.get("DB_LOCK_TIMEOUT", "20")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 # Redis is the cache. Sessions are written to the database and cached, so a cart survives a
 # Redis restart or flush; without REDIS_URL each process keeps a small cache of its own.

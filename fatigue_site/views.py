@@ -46,12 +46,27 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse(text, content_type="text/plain; charset=utf-8")
 
 
+# Locks SQLite's busy timeout gave up on (DB_LOCK_TIMEOUT): the database is there, only too busy this moment.
+BUSY_MESSAGES = {"database is locked", "database table is locked"}
+RETRY_AFTER_SECONDS = 30
+
+
+def database_busy(error: BaseException) -> bool:
+    """Return True for a write that waited its whole lock timeout for another writer."""
+    return isinstance(error, OperationalError) and str(error) in BUSY_MESSAGES
+
+
+def unavailable() -> HttpResponse:
+    """The 503 page, which needs no database, with when to try again."""
+    return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """A plain page with no details: 503 while the database is unreachable (a lost or refused
     connection, a timeout), 500 for anything else, a failing query included: that is a bug, and
     monitoring must not read it as an outage."""
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
-        return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": "30"})
+        return unavailable()
     return HttpResponse(render_to_string("500.html"), status=500)
 
 

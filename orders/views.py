@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,12 +11,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cart.cart import get_cart
+from fatigue_site.views import RETRY_AFTER_SECONDS, database_busy
 from orders import limits, links, payment, session, tasks
 from orders.addresses import UPDATE_BUTTON
 from orders.forms import CheckoutForm, PaymentChoiceForm, TrackOrderForm
 from orders.models import Order, PaymentMethod
 from orders.placing import OrderNotPlaced, SummaryMismatch, place_order
 from orders.session import TOKEN_KEY
+
+BUSY = (
+    "The shop is very busy this moment and your order was not placed. Your cart and the details below are kept: "
+    "please place the order again in a few seconds."
+)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -78,6 +85,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
         except OrderNotPlaced as refusal:
             cart.reconcile()
             problems, status = ["We could not place your order:", *refusal.problems], 409
+        except OperationalError as error:
+            if not database_busy(error):
+                raise
+            problems, status, retry_after = [BUSY], 503, RETRY_AFTER_SECONDS
         else:
             session.remember(request.session, order)
             return redirect(payment.next_step_url(order))

@@ -1,0 +1,182 @@
+"""Sixteen shoppers, each in a browser session of their own, add to their carts and check out at the same
+moment: every checkout is answered without a server error, every order is in the database and the stock
+is exact. On SQLite against the server as `make run` starts it (runserver with the task worker beside
+it, on a database file); on PostgreSQL against gunicorn, as `make serve` runs it."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from fatigue_site.testing.servers import AppServer, Visitor
+from orders.models import Order
+from tests.factories import CUSTOMER, make_bank_transfer, make_product
+
+SHOPPERS = 16
+STOCK = 100
+# Every shopper here comes from 127.0.0.1: the per-address checkout limit would refuse all but ten.
+NO_ADDRESS_LIMIT = {"ORDER_LIMIT_PER_ADDRESS": "0"}
+
+
+@dataclass
+class Answer:
+    status: int
+    order: str = ""  # the order's number, when the checkout placed one
+
+
+def shop(url: str, product_id: int, shopper: int, start: threading.Barrier) -> Answer:
+    """One shopper: open a product page, put one in the cart, open the checkout, and place the order
+    when every other shopper is ready to place theirs."""
+    visitor = Visitor()
+    visitor.http.timeout = 60
+    product_page = visitor.get(f"{url}/shop/")
+    assert product_page.status_code == 200
+    added = visitor.post(f"{url}/cart/add/", {"product": product_id, "quantity": 1})
+    assert added.status_code == 302, added.text[:300]
+    fields = visitor.checkout_fields(url)
+    start.wait()
+    email = f"shopper{shopper}@example.com"
+    response = visitor.post(f"{url}/checkout/", CUSTOMER | fields | {"email": email})
+    location = response.headers.get("location", "")
+    return Answer(response.status_code, location.split("/")[2] if location.startswith("/orders/") else "")
+
+
+def shop_at_once(url: str, product_id: int) -> list[Answer]:
+    start = threading.Barrier(SHOPPERS)
+    answers: list[Answer | BaseException] = [RuntimeError("no answer")] * SHOPPERS
+
+    def run(shopper: int) -> None:
+        try:
+            answers[shopper] = shop(url, product_id, shopper, start)
+        except BaseException as error:  # reported below, with the others' answers
+            start.abort()
+            answers[shopper] = error
+
+    threads = [threading.Thread(target=run, args=(shopper,)) for shopper in range(SHOPPERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    failures = [answer for answer in answers if isinstance(answer, BaseException)]
+    assert not failures, failures
+    return [answer for answer in answers if isinstance(answer, Answer)]
+
+
+def manage(*args: str) -> list[str]:
+    return [sys.executable, "manage.py", *args]
+
+
+def run_environment(database: Path, tmp_path: Path, **env: str) -> dict[str, str]:
+    """`make run`'s environment (DEBUG on) on the SQLite file `database`."""
+    return {
+        "PATH": os.environ["PATH"],
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        **NO_ADDRESS_LIMIT,
+        **env,
+    }
+
+
+@pytest.fixture(scope="module")
+def demo_database(tmp_path_factory) -> Path:
+    """A SQLite file as `make run` leaves it: migrated, with the demo content. Made once, copied per test."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the embedded default: SQLite (the PostgreSQL run has its own test below)")
+    folder = tmp_path_factory.mktemp("demo")
+    env = run_environment(folder / "db.sqlite3", folder)
+    for command in ("migrate", "seed_demo"):
+        subprocess.run(manage(command, "-v", "0"), cwd=settings.BASE_DIR, env=env, check=True, capture_output=True)
+    return folder / "db.sqlite3"
+
+
+@contextmanager
+def make_run(demo_database: Path, tmp_path: Path, **env: str) -> Iterator[tuple[str, Path]]:
+    """`make run` on a copy of the demo database: runserver with the task worker beside it."""
+    database = tmp_path / "db.sqlite3"
+    with sqlite3.connect(demo_database) as source, sqlite3.connect(database) as copy:
+        source.backup(copy)
+    environment = run_environment(database, tmp_path, **env)
+    server = AppServer(environment, tmp_path / "runserver.log")
+    server.command = lambda: manage("runserver", f"127.0.0.1:{server.port}", "--noreload")  # type: ignore[method-assign]
+    with (tmp_path / "worker.log").open("w") as log:
+        worker = subprocess.Popen(
+            manage("db_worker"), cwd=settings.BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        server.start()
+        yield server.url, database
+    finally:
+        server.stop()
+        worker.terminate()
+        worker.wait(timeout=15)
+
+
+def first_product(database: Path) -> tuple[int, int]:
+    with sqlite3.connect(database) as db:
+        return db.execute("SELECT id, stock FROM cart_product WHERE is_active ORDER BY id").fetchone()
+
+
+@pytest.mark.thorough
+def test_sixteen_shoppers_check_out_at_once_on_sqlite(demo_database, tmp_path):
+    with make_run(demo_database, tmp_path) as (url, database):
+        product_id, stock = first_product(database)
+        answers = shop_at_once(url, product_id)
+        log = (tmp_path / "runserver.log").read_text()
+        with sqlite3.connect(database) as db:
+            orders = {row[0] for row in db.execute("SELECT number FROM orders_order")}
+            (left,) = db.execute("SELECT stock FROM cart_product WHERE id = ?", (product_id,)).fetchone()
+    assert [answer.status for answer in answers] == [302] * SHOPPERS, log[-3000:]
+    assert orders == {answer.order for answer in answers}
+    assert left == stock - SHOPPERS
+
+
+@pytest.mark.slow
+def test_sixteen_shoppers_check_out_at_once_on_postgresql(start_server):
+    make_bank_transfer()
+    product = make_product(stock=STOCK)
+    server: AppServer = start_server(workers=2, **NO_ADDRESS_LIMIT)
+    answers = shop_at_once(server.url, product.pk)
+    assert [answer.status for answer in answers] == [302] * SHOPPERS, server.log.read_text()[-3000:]
+    assert set(Order.objects.values_list("number", flat=True)) == {answer.order for answer in answers}
+    product.refresh_from_db()
+    assert product.stock == STOCK - SHOPPERS
+
+
+@pytest.mark.thorough
+def test_a_lock_that_outlasts_its_timeout_answers_503_and_keeps_what_was_typed(demo_database, tmp_path):
+    with make_run(demo_database, tmp_path, DB_LOCK_TIMEOUT="0.2") as (url, database):
+        product_id, stock = first_product(database)
+        visitor = Visitor()
+        visitor.get(f"{url}/shop/")
+        visitor.post(f"{url}/cart/add/", {"product": product_id, "quantity": 1})
+        form = CUSTOMER | visitor.checkout_fields(url) | {"name": "Ada Typed", "address": "7 Kept Lane"}
+        writer = sqlite3.connect(database, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")  # another writer that holds the lock past the timeout
+        try:
+            refused = visitor.post(f"{url}/checkout/", form)
+            added = visitor.post(f"{url}/cart/add/", {"product": product_id, "quantity": 1})
+        finally:
+            writer.rollback()
+            writer.close()
+        placed = visitor.post(f"{url}/checkout/", form)
+        with sqlite3.connect(database) as db:
+            numbers = [row[0] for row in db.execute("SELECT number FROM orders_order")]
+            (left,) = db.execute("SELECT stock FROM cart_product WHERE id = ?", (product_id,)).fetchone()
+
+    assert refused.status_code == 503 and refused.headers["retry-after"] == "30"
+    assert "The shop is very busy this moment and your order was not placed." in refused.text
+    assert 'value="Ada Typed"' in refused.text and 'value="7 Kept Lane"' in refused.text
+    assert added.status_code == 503 and added.headers["retry-after"] == "30"
+    assert "We&#x27;ll be back in a moment" in added.text or "We'll be back in a moment" in added.text
+    assert placed.status_code == 302 and numbers == [placed.headers["location"].split("/")[2]]
+    assert left == stock - 1
