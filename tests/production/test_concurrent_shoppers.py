@@ -1,7 +1,8 @@
 """Sixteen shoppers, each in a browser session of their own, add to their carts and check out at the same
-moment: every checkout is answered without a server error, every order is in the database and the stock
-is exact. On SQLite against the server as `make run` starts it (runserver with the task worker beside
-it, on a database file); on PostgreSQL against gunicorn, as `make serve` runs it."""
+moment (and an editor saves a guide): every checkout is answered without a server error, every order is
+in the database and the stock is exact. On SQLite against the server as `make run` starts it (runserver
+with the task worker beside it, on a database file); on PostgreSQL against gunicorn, as `make serve`
+runs it."""
 
 import os
 import sqlite3
@@ -20,11 +21,13 @@ from django.db import connection
 from fatigue_site.testing.servers import AppServer, Visitor
 from orders.models import Order
 from tests.factories import CUSTOMER, make_bank_transfer, make_product
+from tests.forms import parse_page
 
 SHOPPERS = 16
 STOCK = 100
 # Every shopper here comes from 127.0.0.1: the per-address checkout limit would refuse all but ten.
 NO_ADDRESS_LIMIT = {"ORDER_LIMIT_PER_ADDRESS": "0"}
+STAFF_PASSWORD = "a-placeholder-staff-password"
 
 
 @dataclass
@@ -50,25 +53,45 @@ def shop(url: str, product_id: int, shopper: int, start: threading.Barrier) -> A
     return Answer(response.status_code, location.split("/")[2] if location.startswith("/orders/") else "")
 
 
-def shop_at_once(url: str, product_id: int) -> list[Answer]:
-    start = threading.Barrier(SHOPPERS)
-    answers: list[Answer | BaseException] = [RuntimeError("no answer")] * SHOPPERS
+def edit_unchanged(url: str, path: str, start: threading.Barrier) -> Answer:
+    """A member of staff who saves a guide's admin form unchanged, in the same moment as the checkouts."""
+    visitor = Visitor()
+    visitor.http.timeout = 60
+    visitor.get(f"{url}/admin/login/")
+    logged_in = visitor.post(f"{url}/admin/login/", {"username": "admin", "password": STAFF_PASSWORD, "next": "/"})
+    assert logged_in.status_code == 302, logged_in.text[:300]
+    [form] = [
+        form for form in parse_page(visitor.get(url + path).text).forms if form.attributes.get("id") == "article_form"
+    ]
+    start.wait()
+    return Answer(visitor.post(url + path, form.data()).status_code)
 
-    def run(shopper: int) -> None:
+
+def at_once(url: str, product_id: int, staff_edit: str = "") -> tuple[list[Answer], Answer | None]:
+    """SHOPPERS shoppers checking out and, if `staff_edit` names an admin change page, an editor saving it."""
+    start = threading.Barrier(SHOPPERS + bool(staff_edit))
+    answers: list[Answer | BaseException] = [RuntimeError("no answer")] * (SHOPPERS + 1)
+
+    def run(index: int) -> None:
         try:
-            answers[shopper] = shop(url, product_id, shopper, start)
+            if index < SHOPPERS:
+                answers[index] = shop(url, product_id, index, start)
+            else:
+                answers[index] = edit_unchanged(url, staff_edit, start)
         except BaseException as error:  # reported below, with the others' answers
             start.abort()
-            answers[shopper] = error
+            answers[index] = error
 
-    threads = [threading.Thread(target=run, args=(shopper,)) for shopper in range(SHOPPERS)]
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(SHOPPERS + bool(staff_edit))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    failures = [answer for answer in answers if isinstance(answer, BaseException)]
-    assert not failures, failures
-    return [answer for answer in answers if isinstance(answer, Answer)]
+    failures = [answer for answer in answers[: len(threads)] if isinstance(answer, BaseException)]
+    assert not failures, [failure for failure in failures if not isinstance(failure, threading.BrokenBarrierError)]
+    checkouts = [answer for answer in answers[:SHOPPERS] if isinstance(answer, Answer)]
+    edit = answers[SHOPPERS]
+    return checkouts, edit if isinstance(edit, Answer) else None
 
 
 def manage(*args: str) -> list[str]:
@@ -93,9 +116,13 @@ def demo_database(tmp_path_factory) -> Path:
     if connection.vendor != "sqlite":
         pytest.skip("the embedded default: SQLite (the PostgreSQL run has its own test below)")
     folder = tmp_path_factory.mktemp("demo")
-    env = run_environment(folder / "db.sqlite3", folder)
-    for command in ("migrate", "seed_demo"):
-        subprocess.run(manage(command, "-v", "0"), cwd=settings.BASE_DIR, env=env, check=True, capture_output=True)
+    env = run_environment(folder / "db.sqlite3", folder, DJANGO_SUPERUSER_PASSWORD=STAFF_PASSWORD)
+    for command in (
+        ("migrate",),
+        ("seed_demo",),
+        ("createsuperuser", "--noinput", "--username=admin", "--email=a@example.com"),
+    ):
+        subprocess.run(manage(*command), cwd=settings.BASE_DIR, env=env, check=True, capture_output=True)
     return folder / "db.sqlite3"
 
 
@@ -126,16 +153,22 @@ def first_product(database: Path) -> tuple[int, int]:
         return db.execute("SELECT id, stock FROM cart_product WHERE is_active ORDER BY id").fetchone()
 
 
+def first_guide(database: Path) -> int:
+    with sqlite3.connect(database) as db:
+        return db.execute("SELECT id FROM articles_article ORDER BY id").fetchone()[0]
+
+
 @pytest.mark.thorough
 def test_sixteen_shoppers_check_out_at_once_on_sqlite(demo_database, tmp_path):
     with make_run(demo_database, tmp_path) as (url, database):
         product_id, stock = first_product(database)
-        answers = shop_at_once(url, product_id)
+        answers, edit = at_once(url, product_id, staff_edit=f"/admin/articles/article/{first_guide(database)}/change/")
         log = (tmp_path / "runserver.log").read_text()
         with sqlite3.connect(database) as db:
             orders = {row[0] for row in db.execute("SELECT number FROM orders_order")}
             (left,) = db.execute("SELECT stock FROM cart_product WHERE id = ?", (product_id,)).fetchone()
     assert [answer.status for answer in answers] == [302] * SHOPPERS, log[-3000:]
+    assert edit is not None and edit.status == 302, log[-3000:]
     assert orders == {answer.order for answer in answers}
     assert left == stock - SHOPPERS
 
@@ -145,7 +178,7 @@ def test_sixteen_shoppers_check_out_at_once_on_postgresql(start_server):
     make_bank_transfer()
     product = make_product(stock=STOCK)
     server: AppServer = start_server(workers=2, **NO_ADDRESS_LIMIT)
-    answers = shop_at_once(server.url, product.pk)
+    answers, _ = at_once(server.url, product.pk)
     assert [answer.status for answer in answers] == [302] * SHOPPERS, server.log.read_text()[-3000:]
     assert set(Order.objects.values_list("number", flat=True)) == {answer.order for answer in answers}
     product.refresh_from_db()
