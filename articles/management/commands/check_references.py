@@ -15,7 +15,8 @@ from fatigue_site.outbound import PublicOnlyBackend
 class Command(BaseCommand):
     help = (
         "Check the URL of every source guides cite and record the HTTP status (or the error) and the date on "
-        "it; the admin's source list filters the broken ones. Sources with only a DOI or PubMed ID are "
+        "it; the admin's source list filters the broken ones. Only public http(s) addresses are asked, "
+        "redirects included; any other is recorded as not checked. Sources with only a DOI or PubMed ID are "
         "skipped. On a terminal it shows progress; otherwise (cron) it prints only the summary. The exit "
         "status is 0 when no link is broken, 1 otherwise."
     )
