@@ -1,5 +1,6 @@
 """The local HTTP servers of linkservers.py as fixtures."""
 
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -20,3 +21,11 @@ def public_server() -> Iterator[LinkServer]:
     with serving(str(PUBLIC_STAND_IN)) as httpd:
         httpd.url = f"http://public.test:{httpd.port}"
         yield httpd
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A local port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

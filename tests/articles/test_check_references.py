@@ -1,7 +1,6 @@
 """manage.py check_references against a local HTTP server the tests start: never a real site."""
 
 import io
-import socket
 from collections import Counter
 from datetime import timedelta
 
@@ -17,14 +16,6 @@ from tests.factories import make_article, make_reference, make_sourced_article
 pytestmark = pytest.mark.django_db
 
 LOCAL = "http://127.0.0.1:"
-
-
-@pytest.fixture
-def closed_port() -> int:
-    """A local port nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Terminal(io.StringIO):

@@ -34,6 +34,13 @@ def test_a_loopback_url_is_not_checked_and_the_server_there_sees_nothing(server,
     )
 
 
+def test_an_open_and_a_closed_inside_port_are_recorded_alike(server, closed_port):
+    open_port = make_reference(make_article(), url=f"http://127.0.0.1:{server.port}/ok")
+    closed = make_reference(make_article(), url=f"http://127.0.0.1:{closed_port}/ok")
+    run(backend=None)
+    assert recorded(open_port) == recorded(closed) == (None, NOT_PUBLIC)
+
+
 def test_a_url_on_a_public_address_is_checked(public_server):
     reference = make_reference(make_article(), url=f"{public_server.url}/moved")
     assert run(backend=network()) == (0, "Checked 1 link: 1 OK, 0 broken.\n")
