@@ -2,7 +2,9 @@
 
 HEAD first, as it asks for no body; many servers refuse HEAD (403, 405, 501) yet answer GET, so
 those are asked again with a GET whose body is never read. Redirects are followed up to
-MAX_REDIRECTS. Only the HTTP layer lives here; manage.py check_references records the results.
+MAX_REDIRECTS. Only public http(s) addresses are asked, redirects included (fatigue_site.outbound):
+any other is "not checked", whether or not something answers there. Only the HTTP layer lives here;
+manage.py check_references records the results.
 """
 
 from collections.abc import Iterable, Iterator
@@ -12,8 +14,11 @@ from dataclasses import dataclass
 import httpx
 from django.conf import settings
 
+from fatigue_site import outbound
+
 MAX_REDIRECTS = 10
 HEAD_REFUSED = {403, 405, 501}
+NOT_PUBLIC = "not checked: address not public"
 
 
 @dataclass(frozen=True)
@@ -24,9 +29,12 @@ class Result:
     error: str = ""
 
 
-def check_urls(urls: Iterable[str], *, timeout: float, concurrency: int) -> Iterator[tuple[str, Result]]:
+def check_urls(
+    urls: Iterable[str], *, timeout: float, concurrency: int, backend: outbound.PublicOnlyBackend | None = None
+) -> Iterator[tuple[str, Result]]:
     """Check each URL, `concurrency` at a time; yield (url, result) in the order they finish."""
-    client = httpx.Client(
+    client = outbound.client(
+        backend=backend,
         # bytes: a non-ASCII SITE_NAME in the agent would make httpx refuse every request
         headers={b"User-Agent": settings.LINK_CHECK_USER_AGENT.encode()},
         timeout=timeout,
@@ -44,6 +52,10 @@ def check_url(client: httpx.Client, url: str) -> Result:
         status = _status(client, "HEAD", url)
         if status in HEAD_REFUSED:
             status = _status(client, "GET", url)
+    except outbound.AddressNotPublic:  # before ConnectError, its parent: says nothing of what answers there
+        return Result(None, NOT_PUBLIC)
+    except outbound.ResponseTooLarge:
+        return Result(None, "Response too large")
     except httpx.TimeoutException:
         return Result(None, f"Timed out after {client.timeout.read:g} s")
     except httpx.TooManyRedirects:

@@ -1,18 +1,16 @@
 """manage.py check_references against a local HTTP server the tests start: never a real site."""
 
 import io
-import socket
-import threading
 from collections import Counter
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.utils import timezone
 
 from articles.models import Reference
 from fatigue_site import pages
+from tests.articles.linkservers import recorded, run
 from tests.factories import make_article, make_reference, make_sourced_article
 
 pytestmark = pytest.mark.django_db
@@ -20,92 +18,9 @@ pytestmark = pytest.mark.django_db
 LOCAL = "http://127.0.0.1:"
 
 
-class Handler(BaseHTTPRequestHandler):
-    """Answers by path; counts the requests and keeps the User-Agent it was sent."""
-
-    server: "LinkServer"
-
-    def do_HEAD(self) -> None:
-        self.answer()
-
-    def do_GET(self) -> None:
-        self.answer()
-
-    def answer(self) -> None:
-        self.server.requests[self.command, self.path] += 1
-        self.server.user_agents.add(self.headers["User-Agent"])
-        if self.path == "/slow":
-            self.server.release.wait()  # set at teardown: past the client's timeout, which has gone
-            return
-        status, location = {
-            "/ok": (200, ""),
-            "/missing": (404, ""),
-            "/loop": (302, "/loop"),
-            "/moved": (301, "/ok"),
-            "/no-head": (405 if self.command == "HEAD" else 200, ""),
-        }.get(self.path, (404, ""))
-        body = b"A page." * 1000
-        self.send_response(status)
-        if location:
-            self.send_header("Location", location)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command == "GET":
-            self.wfile.write(body)
-
-    def log_message(self, format, *args) -> None:
-        pass
-
-
-class LinkServer(ThreadingHTTPServer):
-    daemon_threads = True
-    requests: Counter
-    user_agents: set[str]
-    release: threading.Event
-
-
-@pytest.fixture
-def server():
-    httpd = LinkServer(("127.0.0.1", 0), Handler)
-    httpd.requests, httpd.user_agents, httpd.release = Counter(), set(), threading.Event()
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-    thread.start()
-    httpd.url = f"{LOCAL}{httpd.server_address[1]}"
-    yield httpd
-    httpd.release.set()
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
-
-
-@pytest.fixture
-def closed_port() -> int:
-    """A local port nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
-
-
-def run(*args, stdout: io.StringIO | None = None) -> tuple[int, str]:
-    """Run the command; return its exit status and output."""
-    assert not Reference.objects.exclude(url="").exclude(url__startswith=LOCAL).exists(), "only local URLs"
-    out = stdout or io.StringIO()
-    try:
-        call_command("check_references", *args, stdout=out, skip_checks=False)  # as from the command line
-    except SystemExit as exit:
-        return int(exit.code or 0), out.getvalue()
-    return 0, out.getvalue()
-
-
-def recorded(reference: Reference) -> tuple[int | None, str]:
-    reference.refresh_from_db()
-    assert reference.checked_at is not None
-    return reference.check_status, reference.check_error
 
 
 def test_check_records_the_final_status_or_the_reason_on_each_reference(server, closed_port):

@@ -9,15 +9,20 @@ from rich.progress import Progress
 from articles import linkcheck
 from articles.management.progress import progress_bar
 from articles.models import Reference
+from fatigue_site.outbound import PublicOnlyBackend
 
 
 class Command(BaseCommand):
     help = (
         "Check the URL of every source guides cite and record the HTTP status (or the error) and the date on "
-        "it; the admin's source list filters the broken ones. Sources with only a DOI or PubMed ID are "
+        "it; the admin's source list filters the broken ones. Only public http(s) addresses are asked, "
+        "redirects included; any other is recorded as not checked. Sources with only a DOI or PubMed ID are "
         "skipped. On a terminal it shows progress; otherwise (cron) it prints only the summary. The exit "
         "status is 0 when no link is broken, 1 otherwise."
     )
+
+    # Tests pass their own network (a resolver, and local servers allowed); the command line cannot.
+    stealth_options = ("backend",)
 
     def add_arguments(self, parser):
         parser.add_argument("--concurrency", type=int, default=8, metavar="N", help="Requests at a time (8).")
@@ -46,7 +51,9 @@ class Command(BaseCommand):
         for pk, url in references.values_list("pk", "url"):
             by_url[url].append(pk)
 
-        checked = self.check_and_record(by_url, timeout=timeout, concurrency=concurrency, bar=progress_bar(options))
+        checked = self.check_and_record(
+            by_url, timeout=timeout, concurrency=concurrency, bar=progress_bar(options), backend=options.get("backend")
+        )
 
         broken = Reference.objects.filter(pk__in=checked).broken().select_related("article")
         broken = broken.order_by("article__title", "order", "pk")
@@ -64,10 +71,16 @@ class Command(BaseCommand):
             raise SystemExit(1)
 
     def check_and_record(
-        self, by_url: dict[str, list[int]], *, timeout: float, concurrency: int, bar: Progress
+        self,
+        by_url: dict[str, list[int]],
+        *,
+        timeout: float,
+        concurrency: int,
+        bar: Progress,
+        backend: PublicOnlyBackend | None = None,
     ) -> list[int]:
         """Check each URL and record its result on the sources citing it, advancing `bar`; return their pks."""
-        results = linkcheck.check_urls(by_url, timeout=timeout, concurrency=concurrency)
+        results = linkcheck.check_urls(by_url, timeout=timeout, concurrency=concurrency, backend=backend)
         checked: list[int] = []
         with bar:
             task = bar.add_task("Checking links", total=len(by_url))
