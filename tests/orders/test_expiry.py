@@ -8,6 +8,8 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from cart.cart import Cart
@@ -117,3 +119,23 @@ def test_orders_still_in_time_paid_shipped_and_cancelled_orders_are_left_alone()
 def test_one_order_is_counted_in_the_singular():
     placed(make_product(stock=5), 1, due_in_days=-1)
     assert cancel_unpaid() == "Cancelled 1 unpaid order past the date to pay by.\n"
+
+
+@pytest.mark.django_db(transaction=True)  # the schema changes, which SQLite cannot do inside the test's transaction
+def test_orders_awaiting_payment_before_the_date_existed_keep_the_14_days_they_were_promised():
+    executor = MigrationExecutor(connection)
+    executor.migrate([("orders", "0007_order_line_regular_price")])
+    old_order = executor.loader.project_state([("orders", "0007_order_line_regular_price")]).apps.get_model(
+        "orders", "Order"
+    )
+    placed_at = timezone.now() - timedelta(days=2)
+    fields = CUSTOMER | {"subtotal": 10, "shipping": 0, "total": 10}
+    unpaid = old_order.objects.create(idempotency_key="a", status="awaiting_payment", **fields)
+    cash = old_order.objects.create(idempotency_key="b", status="new", **fields)
+    old_order.objects.update(created_at=placed_at)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert Order.objects.get(pk=unpaid.pk).pay_by == placed_at + timedelta(days=14)
+    assert Order.objects.get(pk=cash.pk).pay_by is None
