@@ -57,7 +57,8 @@ class BankTransfer(Provider):
     awaits_payment = True
 
     def summary(self, method: PaymentMethod) -> str:
-        return "Pay from your bank after ordering: we show you the bank details and email them to you."
+        by = f", by {_day(due)}" if (due := pay_by(method)) else ""
+        return f"Pay from your bank after ordering{by}: we show you the bank details and email them to you."
 
     def instructions(self, order: Order, method: PaymentMethod) -> Instructions | None:
         if order.status != Order.Status.AWAITING_PAYMENT:
@@ -73,7 +74,7 @@ class BankTransfer(Provider):
             details.append(("Sort code or BIC", method.bank_code))
         deadline = ""
         if order.pay_by:
-            day = date_format(timezone.localdate(order.pay_by), "j F Y")
+            day = _day(order.pay_by)
             details.insert(1, ("Pay by", day))
             deadline = f" Please pay by {day}: after that the order is cancelled and its items go back on sale."
         text = (
@@ -128,6 +129,10 @@ def summary(method: PaymentMethod) -> str:
 
 def initial_status(method: PaymentMethod) -> str:
     return Order.Status.AWAITING_PAYMENT if provider_for(method).awaits_payment else Order.Status.NEW
+
+
+def _day(moment: datetime) -> str:
+    return date_format(timezone.localdate(moment), "j F Y")
 
 
 def pay_by(method: PaymentMethod) -> datetime | None:

@@ -37,6 +37,21 @@ def run_queued_emails() -> None:
         result.delete()
 
 
+def in_days(days: int) -> str:
+    """The date `days` from today in the shop's time zone, as the order page and emails write it."""
+    day = timezone.localdate() + timedelta(days=days)
+    return f"{day.day} {day:%B %Y}"
+
+
+def test_the_checkout_says_by_when_a_bank_transfer_is_to_be_paid(filled_cart, payment_methods, settings):
+    settings.UNPAID_ORDER_HOLD_DAYS = 4
+    fieldset = find_all(parse(filled_cart.get("/checkout/").content), "fieldset", **{"class": "payment-choice"})[0]
+    assert (
+        f"Bank transfer Pay from your bank after ordering, by {in_days(4)}: we show you the bank details and email "
+        "them to you."
+    ) in text(fieldset)
+
+
 def test_the_checkout_offers_the_enabled_methods_in_a_fieldset_with_the_first_chosen(filled_cart, payment_methods):
     PaymentMethod.objects.create(kind="bank_transfer", name="Old account", enabled=False, account_holder="x")
     page = filled_cart.get("/checkout/")
@@ -53,12 +68,6 @@ def test_the_checkout_offers_the_enabled_methods_in_a_fieldset_with_the_first_ch
         text(fieldset)
     )
     assertNotContains(page, "Old account")
-
-
-def in_days(days: int) -> str:
-    """The date `days` from today in the shop's time zone, as the order page and emails write it."""
-    day = timezone.localdate() + timedelta(days=days)
-    return f"{day.day} {day:%B %Y}"
 
 
 def test_checkout_with_bank_transfer_awaits_payment_and_shows_the_bank_details_and_the_date_to_pay_by(
