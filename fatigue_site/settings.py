@@ -347,6 +347,15 @@ ORDER_LIMIT_WINDOW_SECONDS = int(os.environ.get("ORDER_LIMIT_WINDOW_SECONDS", "3
 ORDER_LIMIT_PER_SESSION = int(os.environ.get("ORDER_LIMIT_PER_SESSION", "3"))
 ORDER_LIMIT_PER_EMAIL = int(os.environ.get("ORDER_LIMIT_PER_EMAIL", "3"))
 ORDER_LIMIT_PER_ADDRESS = int(os.environ.get("ORDER_LIMIT_PER_ADDRESS", "10"))
+# Unpaid orders (orders/holds.py): stock is taken off sale when an order is placed, so what one client (its
+# browser's cart, folded email or network, counted together) holds in orders not yet paid (bank transfers
+# until paid, cash on delivery until shipped) is capped: units of one product (at least CART_MAX_QUANTITY,
+# so one full line of a first order always fits) and units in all. 0 turns a cap off.
+UNPAID_UNITS_PER_PRODUCT = int(os.environ.get("UNPAID_UNITS_PER_PRODUCT", "20"))
+UNPAID_UNITS_TOTAL = int(os.environ.get("UNPAID_UNITS_TOTAL", "40"))
+# Days after the order's day by whose end a bank transfer must be paid; manage.py cancel_unpaid_orders then
+# cancels it and its items go back on sale. Fixed on each order when it is placed.
+UNPAID_ORDER_HOLD_DAYS = int(os.environ.get("UNPAID_ORDER_HOLD_DAYS", "3"))
 # How long the confirmation page shows the customer's name, address and email after the order is placed.
 ORDER_DETAILS_SECONDS = int(os.environ.get("ORDER_DETAILS_SECONDS", "3600"))
 # How long the signed link to an order's page in its emails works (orders/links.py).

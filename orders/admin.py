@@ -51,7 +51,7 @@ class OrderAdminForm(forms.ModelForm):
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     form = OrderAdminForm
-    list_display = ["number", "created_at", "name", "total", "payment_method", "status", "emails_sent"]
+    list_display = ["number", "created_at", "name", "total", "payment_method", "status", "pay_by", "emails_sent"]
     list_filter = [
         "status",
         "payment_method",
@@ -65,7 +65,7 @@ class OrderAdmin(admin.ModelAdmin):
     inlines = [OrderLineInline, OrderEventInline]
     actions = ["mark_paid", "mark_shipped", "cancel_orders"]
     readonly_fields = [
-        "number", "created_at", "payment_method", "subtotal", "coupon_code", "discount", "shipping", "total",
+        "number", "created_at", "payment_method", "pay_by", "subtotal", "coupon_code", "discount", "shipping", "total",
         "confirmation_sent_at", "shop_notice_sent_at", "stock_restored",
         "name", "email", "phone", "delivery_address", "notes",
         "address", "address_line2", "city", "region", "postcode", "country",

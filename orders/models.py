@@ -107,11 +107,32 @@ class Order(models.Model):
         validators=[URLValidator(schemes=["http", "https"])],
         help_text="The carrier's page for this parcel (http or https), emailed to the customer when shipped.",
     )
+    # The end of the day by which an order awaiting payment must be paid, set when it is placed (so a later
+    # change of UNPAID_ORDER_HOLD_DAYS moves no promised date); None when nothing is paid before it ships.
+    pay_by = models.DateTimeField("pay by", null=True, blank=True, editable=False)
+    # Who holds the order's stock while it is not paid (orders/holds.py): keyed digests of the cart's key, the
+    # folded email and the client's network, never the values; emptied once the order is paid, shipped or
+    # cancelled.
+    held_by_session = models.CharField(max_length=32, blank=True, editable=False)
+    held_by_email = models.CharField(max_length=32, blank=True, editable=False)
+    held_by_network = models.CharField(max_length=32, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # What holds stock that nobody has paid for: cash on delivery until it ships, a bank transfer until paid.
+    HOLDING_STATUSES = [Status.NEW, Status.AWAITING_PAYMENT]
+
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            *(
+                models.Index(
+                    fields=[field], condition=models.Q(status__in=["new", "awaiting_payment"]), name=f"order_{field}"
+                )
+                for field in ["held_by_session", "held_by_email", "held_by_network"]
+            ),
+            models.Index(fields=["pay_by"], condition=models.Q(status="awaiting_payment"), name="order_pay_by"),
+        ]
 
     def __str__(self) -> str:
         return f"Order {self.number}"

@@ -9,8 +9,12 @@ created with the order's number and total) and mark the order paid from a webhoo
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from cart.money import format_money
 from orders.addresses import country_name
@@ -53,7 +57,8 @@ class BankTransfer(Provider):
     awaits_payment = True
 
     def summary(self, method: PaymentMethod) -> str:
-        return "Pay from your bank after ordering: we show you the bank details and email them to you."
+        by = f", by {_day(due)}" if (due := pay_by(method)) else ""
+        return f"Pay from your bank after ordering{by}: we show you the bank details and email them to you."
 
     def instructions(self, order: Order, method: PaymentMethod) -> Instructions | None:
         if order.status != Order.Status.AWAITING_PAYMENT:
@@ -67,9 +72,14 @@ class BankTransfer(Provider):
         ]
         if method.bank_code:
             details.append(("Sort code or BIC", method.bank_code))
+        deadline = ""
+        if order.pay_by:
+            day = _day(order.pay_by)
+            details.insert(1, ("Pay by", day))
+            deadline = f" Please pay by {day}: after that the order is cancelled and its items go back on sale."
         text = (
             f"Please transfer {format_money(order.total)} to the account below with your order number "
-            f"{order.number} as the payment reference. We ship your order once the payment arrives."
+            f"{order.number} as the payment reference. We ship your order once the payment arrives.{deadline}"
         )
         return Instructions(f"{text} {method.instructions}".strip(), details)
 
@@ -119,6 +129,19 @@ def summary(method: PaymentMethod) -> str:
 
 def initial_status(method: PaymentMethod) -> str:
     return Order.Status.AWAITING_PAYMENT if provider_for(method).awaits_payment else Order.Status.NEW
+
+
+def _day(moment: datetime) -> str:
+    return date_format(timezone.localdate(moment), "j F Y")
+
+
+def pay_by(method: PaymentMethod) -> datetime | None:
+    """The end of the day, UNPAID_ORDER_HOLD_DAYS from today in the shop's time zone, by which an order placed
+    now with `method` must be paid; None when nothing is paid before it ships."""
+    if not provider_for(method).awaits_payment:
+        return None
+    day = timezone.localdate() + timedelta(days=settings.UNPAID_ORDER_HOLD_DAYS)
+    return datetime.combine(day, time.max, tzinfo=timezone.get_current_timezone())
 
 
 def instructions(order: Order) -> Instructions | None:

@@ -9,7 +9,7 @@ from cart.cart import Cart, shipping_for
 from cart.models import Coupon, Product
 from cart.money import format_money
 from fatigue_site import pages
-from orders import payment, tasks
+from orders import holds, payment, tasks
 from orders.models import Order, OrderEvent, OrderLine, PaymentMethod
 
 
@@ -26,14 +26,21 @@ class SummaryMismatch(OrderNotPlaced):
 
 
 def place_order(
-    *, cart: Cart, customer: dict, payment_method: PaymentMethod, idempotency_key: str, expected_total: Decimal
+    *,
+    cart: Cart,
+    customer: dict,
+    payment_method: PaymentMethod,
+    idempotency_key: str,
+    expected_total: Decimal,
+    network: str,
 ) -> Order:
-    """Place the order for `cart`, or return the one already placed with this key (a double submit)."""
+    """Place the order for `cart`, or return the one already placed with this key (a double submit).
+    `network` is the client's (limits.client_network): with the cart and the email, it says whose stock it holds."""
     if existing := Order.objects.filter(idempotency_key=idempotency_key).first():
         return existing
     try:
         with transaction.atomic():
-            order = _place(cart, customer, payment_method, idempotency_key, expected_total)
+            order = _place(cart, customer, payment_method, idempotency_key, expected_total, network)
     except IntegrityError:
         # The same key won a race from another tab or a double click: that order is this order.
         if existing := Order.objects.filter(idempotency_key=idempotency_key).first():
@@ -59,7 +66,12 @@ def _locked_coupon(cart: Cart, subtotal: Decimal, email: str) -> Coupon | None:
 
 
 def _place(
-    cart: Cart, customer: dict, payment_method: PaymentMethod, idempotency_key: str, expected_total: Decimal
+    cart: Cart,
+    customer: dict,
+    payment_method: PaymentMethod,
+    idempotency_key: str,
+    expected_total: Decimal,
+    network: str,
 ) -> Order:
     # Lock the cart's lines, then its products, in a fixed order: a second submit of the same
     # cart waits here and then finds the cart empty; two carts racing for the last unit queue up.
@@ -86,6 +98,10 @@ def _place(
         raise OrderNotPlaced(problems)
 
     lines = [(products[row.product_id], row.quantity) for row in rows]
+    # Counted under the products' locks: two orders of one client for the same product queue up here.
+    holder = holds.Holder.of(cart_key=rows[0].cart_key, email=customer["email"], network=network)
+    if problems := holds.refusals(holder, lines):
+        raise OrderNotPlaced(problems)
     subtotal = sum((product.current_price * quantity for product, quantity in lines), start=Decimal("0.00"))
     coupon = _locked_coupon(cart, subtotal, customer["email"])
     discount = coupon.discount_on(subtotal) if coupon else Decimal("0.00")
@@ -102,6 +118,8 @@ def _place(
         total=total,
         payment_method=payment_method,
         status=payment.initial_status(payment_method),
+        pay_by=payment.pay_by(payment_method),
+        **holder.fields(),
         **customer,
     )
     if coupon:

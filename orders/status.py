@@ -25,6 +25,10 @@ def move(
         if status == Order.Status.CANCELLED and not locked.stock_restored:
             _restore_stock(locked)
             fields.append("stock_restored")
+        if status not in Order.HOLDING_STATUSES:
+            # No longer holding stock unpaid (orders/holds.py): whose it was need not be kept.
+            locked.held_by_session = locked.held_by_email = locked.held_by_network = ""
+            fields += ["held_by_session", "held_by_email", "held_by_network"]
         if status == Order.Status.SHIPPED:
             locked.tracking_number, locked.tracking_url = tracking_number, tracking_url
             fields += ["tracking_number", "tracking_url"]

@@ -77,6 +77,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     payment_method=payment_form.cleaned_data["payment_method"],
                     idempotency_key=form.cleaned_data["token"],
                     expected_total=form.cleaned_data["expected_total"],
+                    network=limits.client_network(request),
                 )
         except limits.LimitReached as refusal:
             problems, status, retry_after = [str(refusal)], 429, refusal.retry_after

@@ -89,6 +89,7 @@ def test_a_retry_after_the_answer_was_lost_shows_the_order_placed_by_the_first_t
         payment_method=payment_methods["bank"],
         idempotency_key=form["token"],
         expected_total=Decimal(form["expected_total"]),
+        network="127.0.0.1",
     )
 
     retry = filled_cart.post("/checkout/", form)

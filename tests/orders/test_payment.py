@@ -37,6 +37,21 @@ def run_queued_emails() -> None:
         result.delete()
 
 
+def in_days(days: int) -> str:
+    """The date `days` from today in the shop's time zone, as the order page and emails write it."""
+    day = timezone.localdate() + timedelta(days=days)
+    return f"{day.day} {day:%B %Y}"
+
+
+def test_the_checkout_says_by_when_a_bank_transfer_is_to_be_paid(filled_cart, payment_methods, settings):
+    settings.UNPAID_ORDER_HOLD_DAYS = 4
+    fieldset = find_all(parse(filled_cart.get("/checkout/").content), "fieldset", **{"class": "payment-choice"})[0]
+    assert (
+        f"Bank transfer Pay from your bank after ordering, by {in_days(4)}: we show you the bank details and email "
+        "them to you."
+    ) in text(fieldset)
+
+
 def test_the_checkout_offers_the_enabled_methods_in_a_fieldset_with_the_first_chosen(filled_cart, payment_methods):
     PaymentMethod.objects.create(kind="bank_transfer", name="Old account", enabled=False, account_holder="x")
     page = filled_cart.get("/checkout/")
@@ -55,7 +70,10 @@ def test_the_checkout_offers_the_enabled_methods_in_a_fieldset_with_the_first_ch
     assertNotContains(page, "Old account")
 
 
-def test_checkout_with_bank_transfer_awaits_payment_and_shows_the_bank_details(filled_cart, checkout_form):
+def test_checkout_with_bank_transfer_awaits_payment_and_shows_the_bank_details_and_the_date_to_pay_by(
+    filled_cart, checkout_form, settings
+):
+    settings.UNPAID_ORDER_HOLD_DAYS = 3
     response = filled_cart.post("/checkout/", checkout_form())
     order = Order.objects.get()
     assert response["Location"] == f"/orders/{order.number}/"
@@ -67,16 +85,22 @@ def test_checkout_with_bank_transfer_awaits_payment_and_shows_the_bank_details(f
     assert "Status: Awaiting payment. Payment: Bank transfer" in page
     assert (
         f"How to pay Please transfer $83.00 to the account below with your order number {order.number} as the "
-        "payment reference. We ship your order once the payment arrives. Amount $83.00 Payment reference "
+        f"payment reference. We ship your order once the payment arrives. Please pay by {in_days(3)}: after that "
+        f"the order is cancelled and its items go back on sale. Amount $83.00 Pay by {in_days(3)} Payment reference "
         f"{order.number} Account holder Placeholder Shop Ltd Bank Placeholder Bank IBAN or account number "
         "GB33 BUKB 2020 1555 5555 55 Sort code or BIC BUKBGB22"
     ) in page
 
 
-def test_the_confirmation_email_carries_the_bank_details_and_the_order_number_as_reference(filled_cart):
+def test_the_confirmation_email_carries_the_bank_details_the_order_number_as_reference_and_the_date_to_pay_by(
+    filled_cart, settings
+):
+    settings.UNPAID_ORDER_HOLD_DAYS = 5
     order = place_order_through_checkout(filled_cart)
     tasks.send_confirmation.call(order.pk)
     body = mail.outbox[0].body
+    assert f"Please pay by {in_days(5)}: after that the order is cancelled and its items go back on sale." in body
+    assert f"Pay by: {in_days(5)}" in body
     assert f"Payment reference: {order.number}" in body
     assert "Amount: $83.00" in body
     for detail in BANK_DETAILS:
@@ -210,9 +234,10 @@ def test_the_daily_job_cancels_old_bank_transfers_and_leaves_cash_on_delivery(
     filled_cart.post("/cart/add/", {"product": products[0].pk, "quantity": 1})
     place_order_through_checkout(filled_cart, payment_method=str(payment_methods["cod"].pk))
     Order.objects.update(created_at=timezone.now() - timedelta(days=30))
+    Order.objects.exclude(pay_by=None).update(pay_by=timezone.now() - timedelta(days=1))
     out = io.StringIO()
-    call_command("cancel_unpaid_orders", "--older-than", "14", stdout=out)
-    assert out.getvalue() == "Cancelled 1 unpaid order placed more than 14 days ago.\n"
+    call_command("cancel_unpaid_orders", stdout=out)
+    assert out.getvalue() == "Cancelled 1 unpaid order past the date to pay by.\n"
     assert sorted(Order.objects.values_list("status", flat=True)) == ["cancelled", "new"]
     assert OrderEvent.objects.filter(kind="cancelled").count() == 1
 

@@ -104,9 +104,15 @@ def within(actual: Counter, acked: Counter, unsure: Counter) -> bool:
 def test_killing_the_app_server_loses_and_doubles_nothing(start_server):
     products = [make_product(name=f"Soak product {n}", stock=INITIAL_STOCK) for n in range(3)]
     make_bank_transfer()
-    # The checkout limits are off: this test places many orders from one address with one email.
+    # The checkout limits and the caps on unpaid stock are off: this test places many orders from one address
+    # with one email.
     server = start_server(
-        workers=2, ORDER_LIMIT_PER_SESSION="0", ORDER_LIMIT_PER_EMAIL="0", ORDER_LIMIT_PER_ADDRESS="0"
+        workers=2,
+        ORDER_LIMIT_PER_SESSION="0",
+        ORDER_LIMIT_PER_EMAIL="0",
+        ORDER_LIMIT_PER_ADDRESS="0",
+        UNPAID_UNITS_PER_PRODUCT="0",
+        UNPAID_UNITS_TOTAL="0",
     )
     visitors = [(Visitor(), Ledger()) for _ in range(VISITORS)]
     started = time.monotonic()
