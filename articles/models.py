@@ -168,10 +168,6 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         """Guides `person` wrote or medically reviewed."""
         return self.filter(Q(author=person) | Q(reviewed_by=person))
 
-    def mentioning(self, product_id: int) -> "ArticleQuerySet":
-        """Guides that list the product among the products they mention."""
-        return self.filter(product_links__product_id=product_id)
-
     def listed(self) -> "ArticleQuerySet":
         """Without the columns only a guide's own page or search read: its rendered body, contents,
         citations and search text and vector. The body stays, for the reading time on a card."""
