@@ -18,8 +18,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from articles import markdown
-from cart import images
-from fatigue_site import search
+from core import images, search
 
 WORDS_PER_MINUTE = 200
 
@@ -184,7 +183,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         return self.filter(due, status=Article.Status.PUBLISHED)
 
     def search(self, query: str) -> "ArticleQuerySet":
-        """The guides that match `query`, best first (fatigue_site/search.py)."""
+        """The guides that match `query`, best first (core/search.py)."""
         return ARTICLE_SEARCH.search(self, query)
 
     def update_search(self) -> None:
@@ -241,7 +240,7 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # What search reads besides the title and summary: the body and the FAQs as plain text, and on
-    # PostgreSQL the weighted vector of all three (fatigue_site/search.py).
+    # PostgreSQL the weighted vector of all three (core/search.py).
     search_text = models.TextField(editable=False, default="")
     search_vector = SearchVectorField(null=True, editable=False)
 

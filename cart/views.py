@@ -11,8 +11,8 @@ from cart import feedback, structured_data
 from cart.cart import Cart, CartError, get_cart
 from cart.forms import CouponForm, ProductForm, QuantityForm
 from cart.models import Product, ProductCategory
-from fatigue_site.crossorigin import cross_origin_protected
-from fatigue_site.lists import CategoryListView
+from core.crossorigin import cross_origin_protected
+from core.lists import CategoryListView
 
 RELATED_PRODUCTS = 4
 

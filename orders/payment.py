@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from cart.money import format_money
+from core.money import format_money
 from orders.addresses import country_name
 from orders.models import Order, PaymentMethod
 

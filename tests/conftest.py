@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 
-from fatigue_site import pages
-from fatigue_site.cache import writes_lost
+from core import pages
+from core.cache import writes_lost
 
 # Fixtures that talk to the local Redis server: make test starts it, make check runs without it.
 LIVE_REDIS_FIXTURES = {"live_redis", "redis_sessions", "server_redis"}

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from articles.models import Reference
-from fatigue_site import pages
+from core import pages
 from tests.factories import make_article, make_reference, make_sourced_article
 
 pytestmark = pytest.mark.django_db

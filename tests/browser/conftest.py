@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from fatigue_site.testing.chromium import CHROMIUM, CHROMIUM_ARGS
+from core.testing.chromium import CHROMIUM, CHROMIUM_ARGS
 
 # Fail fast: every page here is local, and nothing should take seconds.
 BROWSER_TIMEOUT_MS = 5_000
@@ -14,7 +14,7 @@ expect.set_options(timeout=BROWSER_TIMEOUT_MS)
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args():
-    """Debian's Chromium, with the flags this machine needs (fatigue_site/testing/chromium.py)."""
+    """Debian's Chromium, with the flags this machine needs (core/testing/chromium.py)."""
     return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 from rich.progress import Progress
 
 from articles import linkcheck
-from articles.management.progress import progress_bar
 from articles.models import Reference
+from core.progress import progress_bar
 
 
 class Command(BaseCommand):
