@@ -5,6 +5,6 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self) -> None:
-        from fatigue_site import pages
+        from core import pages
 
         pages.watch_app(self)  # every guide, FAQ, category, author, product link and redirect

@@ -3,7 +3,7 @@ from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
 from articles.models import EditorialPage
-from fatigue_site import pages
+from core import pages
 
 
 def footer_links() -> list[dict[str, str]]:

@@ -9,7 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from articles.models import Article
-from fatigue_site.canonical import absolute_url
+from core.canonical import absolute_url
 
 LATEST_GUIDES = 20
 

@@ -2,7 +2,7 @@
 
 HEAD first, as it asks for no body; many servers refuse HEAD (403, 405, 501) yet answer GET, so
 those are asked again with a GET whose body is never read. Redirects are followed up to
-MAX_REDIRECTS. Only public http(s) addresses are asked, redirects included (fatigue_site.outbound):
+MAX_REDIRECTS. Only public http(s) addresses are asked, redirects included (core.outbound):
 any other is "not checked", whether or not something answers there. Only the HTTP layer lives here;
 manage.py check_references records the results.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import httpx
 from django.conf import settings
 
-from fatigue_site import outbound
+from core import outbound
 
 MAX_REDIRECTS = 10
 HEAD_REFUSED = {403, 405, 501}

@@ -18,8 +18,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from articles import markdown
-from cart import images
-from fatigue_site import search
+from core import images, search
 
 WORDS_PER_MINUTE = 200
 
@@ -168,10 +167,6 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         """Guides `person` wrote or medically reviewed."""
         return self.filter(Q(author=person) | Q(reviewed_by=person))
 
-    def mentioning(self, product_id: int) -> "ArticleQuerySet":
-        """Guides that list the product among the products they mention."""
-        return self.filter(product_links__product_id=product_id)
-
     def listed(self) -> "ArticleQuerySet":
         """Without the columns only a guide's own page or search read: its rendered body, contents,
         citations and search text and vector. The body stays, for the reading time on a card."""
@@ -188,7 +183,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         return self.filter(due, status=Article.Status.PUBLISHED)
 
     def search(self, query: str) -> "ArticleQuerySet":
-        """The guides that match `query`, best first (fatigue_site/search.py)."""
+        """The guides that match `query`, best first (core/search.py)."""
         return ARTICLE_SEARCH.search(self, query)
 
     def update_search(self) -> None:
@@ -245,7 +240,7 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # What search reads besides the title and summary: the body and the FAQs as plain text, and on
-    # PostgreSQL the weighted vector of all three (fatigue_site/search.py).
+    # PostgreSQL the weighted vector of all three (core/search.py).
     search_text = models.TextField(editable=False, default="")
     search_vector = SearchVectorField(null=True, editable=False)
 

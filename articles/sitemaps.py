@@ -1,11 +1,11 @@
-"""The guides' sections of the sitemap: only what visitors may see (fatigue_site/sitemaps.py)."""
+"""The guides' sections of the sitemap: only what visitors may see (core/sitemaps.py)."""
 
 import datetime
 
 from django.db.models import Max
 
 from articles.models import Article, Author, Category, EditorialPage, later_of
-from fatigue_site.sitemaps import Sitemap, UpdatedSitemap
+from core.sitemaps import Sitemap, UpdatedSitemap
 
 
 class GuideSitemap(Sitemap):

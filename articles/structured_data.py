@@ -1,4 +1,4 @@
-"""A guide's JSON-LD (fatigue_site/structured_data.py): the MedicalWebPage with its people, review and
+"""A guide's JSON-LD (core/structured_data.py): the MedicalWebPage with its people, review and
 sources, and the FAQPage of its FAQs, from the rows its page shows."""
 
 import html
@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from django.utils.html import strip_tags
 
 from articles.models import FAQ, Article, Author, Reference
-from fatigue_site.canonical import absolute_url
-from fatigue_site.structured_data import Node, node, organization
+from core.canonical import absolute_url
+from core.structured_data import Node, node, organization
 
 
 def person(author: Author | None) -> Node | None:

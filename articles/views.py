@@ -15,9 +15,9 @@ from django.views.generic import DetailView, ListView
 from articles import structured_data
 from articles.models import ARTICLE_SEARCH, Article, Author, Category, EditorialPage, SlugRedirect
 from cart.models import PRODUCT_SEARCH, Product
-from fatigue_site import pages, search
-from fatigue_site import structured_data as site_data
-from fatigue_site.lists import CategoryListView
+from core import pages, search
+from core import structured_data as site_data
+from core.lists import CategoryListView
 
 RELATED_GUIDES = 3
 RESULTS_PER_PAGE = 10

@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from fatigue_site.testing.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from fatigue_site.testing.servers import AppServer, Visitor, server_environment  # noqa: E402
+from core.testing.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from core.testing.servers import AppServer, Visitor, server_environment  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))

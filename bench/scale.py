@@ -7,7 +7,7 @@ how much of its throughput each keeps; then, with the page cache on, the pages i
 import os
 from dataclasses import dataclass
 
-from articles.synthetic import COMMON_WORD, RARE_EVERY, RARE_WORD
+from fatigue_site.synthetic import COMMON_WORD, RARE_EVERY, RARE_WORD
 
 SIZES = (1_000, 10_000)  # guides; half as many products
 SECONDS = int(os.environ.get("BENCH_SCALE_SECONDS", "5"))

@@ -7,7 +7,7 @@ class CartConfig(AppConfig):
     def ready(self) -> None:
         from cart import mini_cart
         from cart.models import CartLine, Coupon
-        from fatigue_site import pages
+        from core import pages
 
         # Products' prices and stock show on shared pages (bulk changes call pages.content_changed());
         # cart lines do not: a change to them moves the cart's own version (cart/cart.py). Nor do

@@ -18,8 +18,8 @@ from django.db import connection
 from django.utils import timezone
 
 from cart.models import CartLine, Coupon, Product, normalise_code
-from cart.money import format_money
-from fatigue_site import session_keys, versions
+from core import session_keys, versions
+from core.money import format_money
 
 SESSION_KEY, UNDO_KEY, COUPON_KEY = session_keys.CART, session_keys.CART_UNDO, session_keys.COUPON
 KEY_PATTERN = re.compile(r"[0-9a-f]{64}")

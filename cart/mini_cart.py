@@ -1,5 +1,5 @@
 """A visitor's own mini cart for a shared page, so that a visitor with a cart gets the guides and the
-shop from the page cache too (fatigue_site/pages.py puts it between the page's two markers,
+shop from the page cache too (core/pages.py puts it between the page's two markers,
 MINI_CART_START and MINI_CART_END).
 
 It is rendered by the same template as on a page rendered for the visitor, and kept in the cache
@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from cart.cart import Cart, version, version_key
-from fatigue_site import pages, session_keys
+from core import pages, session_keys
 
 
 def for_session(session, path: str, generation: str) -> bytes | None:

@@ -11,9 +11,9 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
-from cart import claims, images
-from cart.money import format_money
-from fatigue_site import search
+from cart import claims
+from core import images, search
+from core.money import format_money
 
 MONEY_VALIDATORS = [MinValueValidator(Decimal("0.01"))]
 
@@ -69,7 +69,7 @@ class ProductQuerySet(models.QuerySet):
         return self.defer("description", "search_vector")
 
     def search(self, query: str) -> "ProductQuerySet":
-        """The products that match `query`, best first (fatigue_site/search.py)."""
+        """The products that match `query`, best first (core/search.py)."""
         return PRODUCT_SEARCH.search(self, query)
 
     def update_search(self) -> None:
@@ -131,7 +131,7 @@ class Product(models.Model):
     renditions = models.JSONField(default=list, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    search_vector = SearchVectorField(null=True, editable=False)  # PostgreSQL only (fatigue_site/search.py)
+    search_vector = SearchVectorField(null=True, editable=False)  # PostgreSQL only (core/search.py)
 
     objects = ProductQuerySet.as_manager()
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from cart import views
-from fatigue_site.pages import shared_page
+from core.pages import shared_page
 
 app_name = "shop"
 

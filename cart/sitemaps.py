@@ -1,7 +1,7 @@
-"""The shop's sections of the sitemap: the products it sells and its categories (fatigue_site/sitemaps.py)."""
+"""The shop's sections of the sitemap: the products it sells and its categories (core/sitemaps.py)."""
 
 from cart.models import Product, ProductCategory
-from fatigue_site.sitemaps import Sitemap, UpdatedSitemap
+from core.sitemaps import Sitemap, UpdatedSitemap
 
 
 class ProductSitemap(UpdatedSitemap):

@@ -1,11 +1,11 @@
-"""A product page's JSON-LD (fatigue_site/structured_data.py): the Product and its Offer, at the price
+"""A product page's JSON-LD (core/structured_data.py): the Product and its Offer, at the price
 and stock the page shows."""
 
 from django.conf import settings
 
 from cart.models import Product
-from fatigue_site.canonical import absolute_url
-from fatigue_site.structured_data import Node, node
+from core.canonical import absolute_url
+from core.structured_data import Node, node
 
 IN_STOCK, OUT_OF_STOCK = "https://schema.org/InStock", "https://schema.org/OutOfStock"
 

@@ -7,13 +7,12 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView
 from django_htmx.middleware import HtmxDetails
 
-from articles.models import Article
 from cart import feedback, structured_data
 from cart.cart import Cart, CartError, get_cart
 from cart.forms import CouponForm, ProductForm, QuantityForm
 from cart.models import Product, ProductCategory
-from fatigue_site.crossorigin import cross_origin_protected
-from fatigue_site.lists import CategoryListView
+from core.crossorigin import cross_origin_protected
+from core.lists import CategoryListView
 
 RELATED_PRODUCTS = 4
 
@@ -51,7 +50,7 @@ class ProductDetailView(DetailView):
         breadcrumbs.append({"title": product.name, "url": None})
         return super().get_context_data(
             breadcrumbs=breadcrumbs,
-            guides=Article.objects.published().mentioning(product.pk).only("title", "slug"),
+            guides=product.articles.published().only("title", "slug"),
             related=Product.objects.active().listed().related_to(product)[:RELATED_PRODUCTS],
             structured_data=structured_data.product(product),
             **kwargs,

@@ -34,7 +34,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or ("django-insecure-development-only-
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 # The site's one host name (no port): shared pages are cached for it alone. Empty: the first plain
-# ALLOWED_HOSTS entry (fatigue_site/canonical.py, canonical_host()).
+# ALLOWED_HOSTS entry (core/canonical.py, canonical_host()).
 SITE_HOST = os.environ.get("SITE_HOST", "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -46,8 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django.contrib.sitemaps",  # its templates (fatigue_site/sitemaps.py)
-    # Search's stored vector and its index (fatigue_site/search.py) need it on every database, SQLite
+    "django.contrib.sitemaps",  # its templates (core/sitemaps.py)
+    # Search's stored vector and its index (core/search.py) need it on every database, SQLite
     # included, where they stay empty: Django's checks refuse SearchVectorField and GinIndex without it.
     "django.contrib.postgres",
     "django_htmx",
@@ -59,22 +59,25 @@ INSTALLED_APPS = [
     "articles",
     "cart",
     "orders",
+    # Last: the project package itself, for the commands that span the apps (seed_demo, setup_roles,
+    # synthetic_catalogue). It has no models.
+    "fatigue_site",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "fatigue_site.middleware.permissions_policy",  # every response, page-cache hits and static files too
+    "core.middleware.permissions_policy",  # every response, page-cache hits and static files too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above gzip, so a shared page is stored compressed; above session, CSRF and messages, so it
-    # sees every cookie they set before it stores anything (fatigue_site/pages/).
-    "fatigue_site.pages.middleware.PageCacheMiddleware",
+    # sees every cookie they set before it stores anything (core/pages/).
+    "core.pages.middleware.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",  # pages only: whitenoise serves static files precompressed
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "fatigue_site.middleware.request_size_limit",
-    "fatigue_site.middleware.refuse_nul",
-    "fatigue_site.middleware.SessionMiddleware",
+    "core.middleware.request_size_limit",
+    "core.middleware.refuse_nul",
+    "core.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "fatigue_site.middleware.DatabaseBusyMiddleware",
+    "core.middleware.DatabaseBusyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -91,7 +94,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # How many proxies in front of the site append to X-Forwarded-For (a load balancer: 1). The client's
-# address is read from that header only this far (fatigue_site/clients.py); 0 reads REMOTE_ADDR.
+# address is read from that header only this far (core/clients.py); 0 reads REMOTE_ADDR.
 TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
 # Admin logins: after 5 failures for one username from one address, that pair waits 15 minutes.
@@ -100,7 +103,7 @@ TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "fatigue_site.clients.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.clients.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
@@ -117,11 +120,11 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "fatigue_site.context_processors.site",
+                "core.context_processors.site",
                 "cart.context_processors.cart",
                 "articles.context_processors.footer",
             ],
-            "libraries": {"site": "fatigue_site.templatetags"},
+            "libraries": {"site": "core.templatetags"},
         },
     },
 ]
@@ -156,19 +159,19 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "fatigue_site.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# Shared pages (fatigue_site/pages/) and the guide's body for visitors with a cart are cached this
+# Shared pages (core/pages/) and the guide's body for visitors with a cart are cached this
 # long at most; any change to what they show replaces them at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 PAGE_GENERATION_CHECK_SECONDS = float(os.environ.get("PAGE_GENERATION_CHECK_SECONDS", "0.05"))
 # Search result pages are shared once popular (asked for a few times in a generation), and at most this
-# many of them a generation (fatigue_site/pages/middleware.py): junk queries cannot fill the cache.
+# many of them a generation (core/pages/middleware.py): junk queries cannot fill the cache.
 PAGE_CACHE_POPULAR_PAGES = int(os.environ.get("PAGE_CACHE_POPULAR_PAGES", "500"))
 RELEASE = os.environ.get("RELEASE", "")  # a build id: a deploy that changes it starts with fresh pages
 BENCH_FLOOR = env_bool("BENCH_FLOOR")  # serve /bench/floor for make bench
@@ -204,7 +207,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
 # Request size limits: a larger body gets a 413 (whole request) or a 400 (form fields), never a 500.
-MAX_REQUEST_BYTES = 10 * 1024 * 1024  # room for one image upload (cart/images.py allows 8 MB)
+MAX_REQUEST_BYTES = 10 * 1024 * 1024  # room for one image upload (core/images.py allows 8 MB)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
@@ -247,16 +250,16 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Logs: one line per record on stdout, a request error with its traceback folded into its line.
 # Nothing sensitive: Django logs the path of a failed request, never its body, cookies or session.
-# A request that fails with an exception also queues that line as a mail to ADMINS (fatigue_site/error_mail.py).
+# A request that fails with an exception also queues that line as a mail to ADMINS (core/error_mail.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "line": {"()": "fatigue_site.logs.OneLineFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+        "line": {"()": "core.logs.OneLineFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
     "handlers": {
         "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "line"},
-        "mail_admins": {"class": "fatigue_site.error_mail.QueuedAdminEmailHandler", "formatter": "line"},
+        "mail_admins": {"class": "core.error_mail.QueuedAdminEmailHandler", "formatter": "line"},
     },
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
@@ -341,7 +344,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 ORDER_EMAIL_ATTEMPTS = 3
 
 # Checkout limits (orders/limits.py): orders placed per window from one browser session, one email
-# address and one client address (fatigue_site/clients.py: behind a load balancer set TRUSTED_PROXIES,
+# address and one client address (core/clients.py: behind a load balancer set TRUSTED_PROXIES,
 # or every visitor shares its address). 0 turns a limit off.
 ORDER_LIMIT_WINDOW_SECONDS = int(os.environ.get("ORDER_LIMIT_WINDOW_SECONDS", "3600"))
 ORDER_LIMIT_PER_SESSION = int(os.environ.get("ORDER_LIMIT_PER_SESSION", "3"))

@@ -7,13 +7,13 @@ from articles.feeds import LatestGuidesFeed
 from articles.sitemaps import CategorySitemap, EditorialPageSitemap, GuideSitemap, PersonSitemap
 from articles.views import EditorialPageView, HomeView, PersonView, one_search_spelling, search_page
 from cart.sitemaps import ProductCategorySitemap, ProductSitemap
-from fatigue_site import sitemaps
-from fatigue_site.pages import shared_page
+from core import sitemaps
+from core.pages import shared_page
 from fatigue_site.views import bench_floor, healthz, robots_txt
 
 handler500 = "fatigue_site.views.server_error"
 
-# The sitemap's sections (fatigue_site/sitemaps.py): one a kind of page, each paginated.
+# The sitemap's sections (core/sitemaps.py): one a kind of page, each paginated.
 SITEMAPS = {
     "lists": sitemaps.StaticSitemap,
     "guides": GuideSitemap,

@@ -11,7 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from redis.exceptions import RedisError
 
-from fatigue_site.canonical import absolute_url
+from core.canonical import absolute_url
+from core.errors import unavailable
 
 HEALTH_KEY = "healthz"
 
@@ -28,7 +29,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         failed.append("database")
     try:
         # The resilient cache hides Redis errors from pages; here they must show.
-        if hasattr(cache, "ping"):  # fatigue_site.cache.ResilientRedisCache
+        if hasattr(cache, "ping"):  # core.cache.ResilientRedisCache
             cache.ping()
         else:  # another backend (local memory in development)
             cache.set(HEALTH_KEY, "ok", 5)
@@ -44,21 +45,6 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     """Where crawlers need not go (carts, checkout, orders, searches, staff previews, the admin), and the sitemap."""
     text = render_to_string("robots.txt", {"sitemap_url": absolute_url(reverse("sitemap"))})
     return HttpResponse(text, content_type="text/plain; charset=utf-8")
-
-
-# Locks SQLite's busy timeout gave up on (DB_LOCK_TIMEOUT): the database is there, only too busy this moment.
-BUSY_MESSAGES = {"database is locked", "database table is locked"}
-RETRY_AFTER_SECONDS = 30
-
-
-def database_busy(error: BaseException) -> bool:
-    """Return True for a write that waited its whole lock timeout for another writer."""
-    return isinstance(error, OperationalError) and str(error) in BUSY_MESSAGES
-
-
-def unavailable() -> HttpResponse:
-    """The 503 page, which needs no database, with when to try again."""
-    return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

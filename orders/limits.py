@@ -21,8 +21,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from fatigue_site.cache import counted
-from fatigue_site.clients import client_ip
+from core.cache import counted
+from core.clients import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ def _take(what: str, limits: dict[str, tuple[str, int]], refusal: type[LimitReac
         digest = hashlib.sha256(value.encode()).hexdigest()[:32]
         key = f"{what}-limit:{name}:{digest}:{window}:{now // window}"
         count = counted(key, window)
-        if count == 0:  # the cache is away: fatigue_site/cache.py answers a failed incr() with 0
+        if count == 0:  # the cache is away: core/cache.py answers a failed incr() with 0
             logger.warning("%s limits not applied: the cache is unavailable", what.capitalize())
             break
         taken.append(key)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from fatigue_site.canonical import site_url
+from core.canonical import site_url
 from orders.models import Order
 
 SALT = "orders.links.order-page"

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from cart.money import format_money
+from core.money import format_money
 from orders.addresses import country_name
 from orders.models import Order, PaymentMethod
 

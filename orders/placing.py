@@ -7,8 +7,8 @@ from django.db.models import F
 
 from cart.cart import Cart, shipping_for
 from cart.models import Coupon, Product
-from cart.money import format_money
-from fatigue_site import pages
+from core import pages
+from core.money import format_money
 from orders import holds, payment, tasks
 from orders.models import Order, OrderEvent, OrderLine, PaymentMethod
 

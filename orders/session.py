@@ -1,6 +1,6 @@
 """What a visitor's session holds of checkout: its one-time token, and the orders it placed with when.
 
-The keys live in fatigue_site/session_keys.py: the page cache serves a session that holds only them and
+The keys live in core/session_keys.py: the page cache serves a session that holds only them and
 the cart's the shared pages.
 """
 
@@ -10,7 +10,7 @@ import time
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 
-from fatigue_site import session_keys
+from core import session_keys
 from orders.models import Order
 
 TOKEN_KEY = session_keys.CHECKOUT_TOKEN

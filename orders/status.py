@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import F
 
 from cart.models import Product
-from fatigue_site import pages
+from core import pages
 from orders import tasks
 from orders.models import Order, OrderEvent
 

@@ -13,7 +13,7 @@ from django.tasks import Task, task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cart.money import format_money
+from core.money import format_money
 from orders import links, payment
 from orders.models import Order, OrderEvent
 

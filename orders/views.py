@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cart.cart import get_cart
-from fatigue_site.views import RETRY_AFTER_SECONDS, database_busy
+from core.errors import RETRY_AFTER_SECONDS, database_busy
 from orders import limits, links, payment, session, tasks
 from orders.addresses import UPDATE_BUTTON
 from orders.forms import CheckoutForm, PaymentChoiceForm, TrackOrderForm

@@ -4,15 +4,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
-from playwright.sync_api import expect
 
-from fatigue_site import pages
-from fatigue_site.cache import writes_lost
-from fatigue_site.testing.chromium import CHROMIUM, CHROMIUM_ARGS
-
-# Fail fast: every page here is local, and nothing should take seconds.
-BROWSER_TIMEOUT_MS = 5_000
-expect.set_options(timeout=BROWSER_TIMEOUT_MS)
+from core import pages
+from core.cache import writes_lost
 
 # Fixtures that talk to the local Redis server: make test starts it, make check runs without it.
 LIVE_REDIS_FIXTURES = {"live_redis", "redis_sessions", "server_redis"}
@@ -36,17 +30,6 @@ def _test_settings(settings, tmp_path):
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args():
-    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture
-def context(context):
-    context.set_default_timeout(BROWSER_TIMEOUT_MS)
-    return context
 
 
 @pytest.fixture

@@ -58,10 +58,10 @@ BAD_VALUES = [
     "//evil.example/x",
     "javascript:alert(1)",
 ]
-# `page` alone is the one query a shared page is cached with (fatigue_site/pages.py).
+# `page` alone is the one query a shared page is cached with (core/pages.py).
 QUERIES = [["page"], ["p"], ["next", "q"]]  # p: a sitemap section's page
 ODD_METHODS = ["PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "BREW"]
-# What a browser sends with a form it posts to the page's own site (fatigue_site/crossorigin.py).
+# What a browser sends with a form it posts to the page's own site (core/crossorigin.py).
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"}
 
 

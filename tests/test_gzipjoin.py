@@ -6,7 +6,7 @@ import zlib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fatigue_site.pages import gzipjoin
+from core.pages import gzipjoin
 
 
 def joined(parts: list[bytes], levels: list[int]) -> bytes:

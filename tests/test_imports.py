@@ -1,12 +1,18 @@
-"""The project's modules import each other without a loop, counting imports inside functions too:
-a lower layer offers a hook that the higher app registers (as the page cache's serve_mini_carts())."""
+"""The project's modules import each other without a loop, counting imports inside functions too, and
+only downwards: the ground floor (core/) imports no app, the apps import the ground floor and the
+catalogue below them, and only the roof (fatigue_site/: settings, root URLs, the pages and commands that
+span apps) imports them all. A lower layer offers a hook that the higher app registers (as the page
+cache's serve_mini_carts())."""
 
 import ast
 from pathlib import Path
 
 from django.conf import settings
 
-PACKAGES = ["fatigue_site", "articles", "cart", "orders"]
+# Each package's floor: a module may import its own package and lower floors, never a higher one or a
+# sibling on its own floor.
+FLOORS = {"core": 0, "cart": 1, "articles": 2, "orders": 2, "fatigue_site": 3}
+PACKAGES = list(FLOORS)
 
 
 def project_modules() -> dict[str, Path]:
@@ -50,3 +56,15 @@ def test_no_module_imports_itself_back_through_others():
     for name in sorted(graph):
         visit(name, [])
     assert loops == []
+
+
+def test_every_import_runs_downwards():
+    modules = project_modules()
+    upward = []
+    for name, path in sorted(modules.items()):
+        package = name.split(".")[0]
+        for imported in sorted(imports_of(path, modules)):
+            target = imported.split(".")[0]
+            if target != package and FLOORS[target] >= FLOORS[package]:
+                upward.append(f"{name} -> {imported}")
+    assert upward == []

@@ -1,10 +1,10 @@
-"""Which addresses the server may fetch from (fatigue_site.outbound.is_public)."""
+"""Which addresses the server may fetch from (core.outbound.is_public)."""
 
 from ipaddress import ip_address
 
 import pytest
 
-from fatigue_site.outbound import is_public
+from core.outbound import is_public
 
 NOT_PUBLIC = [
     "10.0.0.1",  # private

@@ -15,8 +15,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from cart.cart import Cart
 from cart.models import CartLine
-from fatigue_site import pages
-from fatigue_site.testing.servers import use_redis
+from core import pages
+from core.testing.servers import use_redis
 from orders.models import Order
 from tests.factories import (
     CUSTOMER,

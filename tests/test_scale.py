@@ -1,4 +1,4 @@
-"""The site at scale, on the synthetic catalogue (articles/synthetic.py): each page costs the same
+"""The site at scale, on the synthetic catalogue (fatigue_site/synthetic.py): each page costs the same
 queries for 50 guides as for 500, and lists leave the long columns (rendered bodies, search text and
 vectors) in the database. How fast it is at 10,000 guides is make bench's to say (bench/results.md)."""
 
@@ -7,8 +7,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from articles import synthetic
 from articles.models import LIST_DEFERRED
+from fatigue_site import synthetic
 
 pytestmark = pytest.mark.django_db
 

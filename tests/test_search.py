@@ -1,4 +1,4 @@
-"""Search over the published guides and the active products (fatigue_site/search.py): full-text search
+"""Search over the published guides and the active products (core/search.py): full-text search
 on PostgreSQL, a simple fallback on SQLite, one page for both."""
 
 from datetime import timedelta
@@ -13,8 +13,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import FAQ, Article, ArticleProduct
 from cart.models import Product
-from fatigue_site import pages
-from fatigue_site.search import SNIPPET_CHARACTERS, excerpt, marked, plain_text
+from core import pages
+from core.search import SNIPPET_CHARACTERS, excerpt, marked, plain_text
 from tests.factories import make_article, make_faq, make_product, make_reference
 from tests.html import find_all, parse, text
 

@@ -10,7 +10,7 @@ from django.test import Client
 from pytest_django.asserts import assertContains
 
 from articles.models import Article
-from cart.money import format_money
+from core.money import format_money
 from tests.factories import (
     make_article,
     make_author,

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.core.management import call_command
 
 from articles.models import Reference
-from fatigue_site import outbound
+from core import outbound
 
 # The test network: 127.0.0.2 stands for a public host (its server is `public_server`), everything else
 # is judged as production judges it, so 127.0.0.1 (`server`) is the inside. Names resolve from this table.

@@ -9,7 +9,7 @@ from django.core.management import CommandError
 from django.utils import timezone
 
 from articles.models import Reference
-from fatigue_site import pages
+from core import pages
 from tests.articles.linkservers import recorded, run
 from tests.factories import make_article, make_reference, make_sourced_article
 

@@ -3,6 +3,25 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
+
+from core.testing.chromium import CHROMIUM, CHROMIUM_ARGS
+
+# Fail fast: every page here is local, and nothing should take seconds.
+BROWSER_TIMEOUT_MS = 5_000
+expect.set_options(timeout=BROWSER_TIMEOUT_MS)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    """Debian's Chromium, with the flags this machine needs (core/testing/chromium.py)."""
+    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def context(context):
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
+    return context
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pytest_django.asserts import assertContains
 
-from cart.images import validate_image
+from core.images import validate_image
 from tests.factories import make_article, make_product, png
 from tests.html import find_all, form_values, parse
 

@@ -255,7 +255,7 @@ def test_junk_in_any_new_admin_field_is_refused_or_saved_never_a_server_error(lo
         for value in BAD_VALUES:
             before = label_rows(product)
             response = manager.post(change_url(product), rendered | {name: [value]})
-            # Saved, refused with the form saying why, or refused whole (a NUL: fatigue_site/middleware.py).
+            # Saved, refused with the form saying why, or refused whole (a NUL: core/middleware.py).
             assert response.status_code in (302, 200, 400), (name, value[:40])
             if response.status_code == 200:
                 assert response.context["errors"], (name, value[:40])

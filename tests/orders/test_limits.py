@@ -150,7 +150,7 @@ def test_with_the_cache_unreachable_checkout_goes_on_without_limits(product, lim
     limits.ORDER_LIMIT_PER_SESSION = 1
     limits.CACHES = {
         "default": {
-            "BACKEND": "fatigue_site.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there: refused at once
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }

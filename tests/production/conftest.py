@@ -7,7 +7,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from fatigue_site.testing.servers import AppServer, TcpProxy, server_environment
+from core.testing.servers import AppServer, TcpProxy, server_environment
 
 SERVER_REDIS = "redis://127.0.0.1:6379/14"  # a database of its own, flushed around each test
 

@@ -18,7 +18,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from fatigue_site.testing.servers import AppServer, Visitor
+from core.testing.servers import AppServer, Visitor
 from orders.models import Order
 from tests.factories import CUSTOMER, make_bank_transfer, make_product
 from tests.forms import parse_page

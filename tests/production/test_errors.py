@@ -16,7 +16,7 @@ from django.urls import path
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from fatigue_site.error_mail import QueuedAdminEmailHandler
+from core.error_mail import QueuedAdminEmailHandler
 from tests.production import error_urls
 
 ADMINS = ["Ops Team <ops@example.com>", "dev@example.com"]
@@ -71,7 +71,7 @@ def test_a_view_that_raises_queues_one_mail_that_the_worker_sends_to_admins(fail
     assert mail.outbox == []  # not sent by the request
 
     [queued] = DBTaskResult.objects.all()
-    assert (queued.task_path, queued.status) == ("fatigue_site.error_mail.send_error_mail", "READY")
+    assert (queued.task_path, queued.status) == ("core.error_mail.send_error_mail", "READY")
     queued.task.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"])
 
     [message] = mail.outbox
@@ -110,7 +110,7 @@ def test_a_mail_that_cannot_be_queued_leaves_the_error_page_and_a_log_line(
     for _ in range(2):
         response = failing_client.get("/database-down/")
         assert response.status_code == 503 and b"We'll be back in a moment" in response.content
-    warnings = [r.getMessage() for r in caplog.records if r.name == "fatigue_site.error_mail"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "core.error_mail"]
     # Tried once: while the database is away, each try would wait for its connection timeout.
     assert warnings == [
         'Could not queue the error mail to ADMINS: OperationalError: connection to server at "127.0.0.1", port 5432'

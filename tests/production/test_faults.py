@@ -10,8 +10,8 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
-from fatigue_site import pages
-from fatigue_site.testing.servers import use_redis
+from core import pages
+from core.testing.servers import use_redis
 from tests.factories import make_article, make_product
 from tests.html import badge
 
@@ -66,7 +66,7 @@ def test_with_redis_unreachable_every_page_renders_and_every_cart_action_works(c
     assert cart_count(client) == 0
 
     records = caplog.get_records("setup") + caplog.records
-    warnings = [r for r in records if r.name == "fatigue_site.cache" and r.levelno == logging.WARNING]
+    warnings = [r for r in records if r.name == "core.cache" and r.levelno == logging.WARNING]
     assert warnings and "Cache unavailable, carrying on without it: ConnectionError" in warnings[0].getMessage()
 
 
@@ -74,7 +74,7 @@ def test_with_redis_unreachable_a_page_asks_it_once_and_logs_one_line(client, de
     article = product.articles.get()
     caches["default"].unavailable_until = 0.0  # as if the last failure were long ago
     assert client.get(article.get_absolute_url()).status_code == 200
-    warnings = [r for r in caplog.records if r.name == "fatigue_site.cache"]
+    warnings = [r for r in caplog.records if r.name == "core.cache"]
     assert len(warnings) == 1  # then the cache is skipped for a moment, not asked again on every call
 
 

@@ -7,7 +7,7 @@ import pytest
 import redis
 from django.conf import settings
 
-from fatigue_site.testing.servers import MakeServe, Visitor
+from core.testing.servers import MakeServe, Visitor
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from cart.models import CartLine
-from fatigue_site.testing.servers import Visitor, use_redis
+from core.testing.servers import Visitor, use_redis
 from tests.factories import make_article, make_product
 from tests.production.conftest import SERVER_REDIS
 

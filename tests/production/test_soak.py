@@ -15,7 +15,7 @@ from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from cart.models import CartLine, Product
-from fatigue_site.testing.servers import Visitor
+from core.testing.servers import Visitor
 from orders.models import Order, OrderLine
 from tests.factories import CUSTOMER, make_bank_transfer, make_product
 

@@ -7,9 +7,9 @@ from django.utils import timezone
 from rich.progress import Progress
 
 from articles import linkcheck
-from articles.management.progress import progress_bar
 from articles.models import Reference
-from fatigue_site.outbound import PublicOnlyBackend
+from core.outbound import PublicOnlyBackend
+from core.progress import progress_bar
 
 
 class Command(BaseCommand):

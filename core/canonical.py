@@ -1,6 +1,6 @@
 """The site's one address and each page's one spelling.
 
-The page cache stores a page only under its one spelling (fatigue_site/pages/middleware.py,
+The page cache stores a page only under its one spelling (core/pages/middleware.py,
 shared_path()), and the canonical link, the sitemap, the feed and the social tags name the same
 address: the canonical host over the site's scheme (site_url()), the path, and for a list's later
 pages exactly `?page=N` (a sitemap section's, `?p=N`).

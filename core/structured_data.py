@@ -12,7 +12,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from fatigue_site.canonical import absolute_url, site_url
+from core.canonical import absolute_url, site_url
 
 CONTEXT = "https://schema.org"
 LOGO = "img/social.png"  # the site's shipped image (also the default social image)

@@ -1,18 +1,12 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from articles import demo
 from articles.importing import import_article, import_page
 from articles.models import Article, ArticleProduct, EditorialPage
 from cart.demo import load_categories, load_products
 from orders.demo import load_payment_methods
-
-CONTENT = Path(__file__).resolve().parents[2] / "content"
-SEED_ARTICLE = CONTENT / "deep-muscle-fatigue.md"
-SEED_SLUG = "deep-muscle-fatigue"
-SEED_PAGES = CONTENT / "pages"  # About, Editorial policy, ...: each file's name is its page's slug
 
 
 class Command(BaseCommand):
@@ -21,10 +15,10 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         loaded = []
-        article = Article.objects.filter(slug=SEED_SLUG).first()
+        article = Article.objects.filter(slug=demo.GUIDE_SLUG).first()
         if article is None:
             # The demo review is as much a placeholder as its reviewer: dated the day the demo is loaded.
-            article, _ = import_article(SEED_ARTICLE, last_reviewed=timezone.localdate())
+            article, _ = import_article(demo.GUIDE, last_reviewed=timezone.localdate())
             loaded.append(f"the guide '{article.title}'")
         if categories := load_categories():
             loaded.append(f"{len(categories)} product categories")
@@ -39,7 +33,7 @@ class Command(BaseCommand):
             article.render_body_again()  # its links to the products' picks (bulk_create sends no signal)
             loaded.append(f"{len(products)} products")
         existing = set(EditorialPage.objects.values_list("slug", flat=True))
-        pages = [import_page(path) for path in sorted(SEED_PAGES.glob("*.md")) if path.stem not in existing]
+        pages = [import_page(path) for path in sorted(demo.PAGES.glob("*.md")) if path.stem not in existing]
         if pages:
             loaded.append(f"{len(pages)} pages")
         if methods := load_payment_methods():

@@ -5,7 +5,7 @@ and the shop's pages from the cache: no SQL query, no template. A visitor whose 
 cart gets the same stored page with their own mini cart put between its two markers; everyone else
 gets the page rendered for them. A stored page holds nothing of one visitor: it is stored only when
 the response sets no cookie (so no session, no CSRF token) and is not marked private, and the cart's
-forms carry no token (fatigue_site/crossorigin.py protects them instead).
+forms carry no token (core/crossorigin.py protects them instead).
 
 One job a module:
 - storage.py: the generation, Redis and each process's copies, a page cut around its mini cart;
@@ -17,10 +17,10 @@ Entries also expire after PAGE_CACHE_SECONDS, which bounds how late a scheduled 
 lists; a new release (storage.release()) starts with fresh pages.
 """
 
-from fatigue_site.canonical import canonical_host
-from fatigue_site.pages.invalidation import check_shared_cache, content_changed, watch_app
-from fatigue_site.pages.middleware import PageCacheMiddleware, serve_mini_carts, shared_page
-from fatigue_site.pages.storage import MINI_CART_END, MINI_CART_START, generation, local, page_key, release, stored_page
+from core.canonical import canonical_host
+from core.pages.invalidation import check_shared_cache, content_changed, watch_app
+from core.pages.middleware import PageCacheMiddleware, serve_mini_carts, shared_page
+from core.pages.storage import MINI_CART_END, MINI_CART_START, generation, local, page_key, release, stored_page
 
 __all__ = [
     "MINI_CART_END",

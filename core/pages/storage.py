@@ -13,8 +13,8 @@ from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 
-from fatigue_site import versions
-from fatigue_site.pages import gzipjoin
+from core import versions
+from core.pages import gzipjoin
 
 GENERATION_KEY = "pages:generation"
 LOCAL_PAGES = 200  # pages each process keeps a copy of, the most recently served

@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import synthetic
-from articles.management.progress import progress_bar
+from core.progress import progress_bar
+from fatigue_site import synthetic
 
 
 class Command(BaseCommand):

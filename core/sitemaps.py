@@ -1,5 +1,5 @@
 """The sitemap: an index at /sitemap.xml naming one section a kind of page (each in pages of
-Sitemap.limit addresses), every address on the site's own address (fatigue_site/canonical.py) whatever
+Sitemap.limit addresses), every address on the site's own address (core/canonical.py) whatever
 host the request came in on. The sections are listed in fatigue_site/urls.py."""
 
 import datetime
@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from fatigue_site.canonical import absolute_url, site_url
+from core.canonical import absolute_url, site_url
 
 
 class Sitemap(sitemaps.Sitemap):

@@ -205,7 +205,7 @@ def use_redis(settings, url: str) -> None:
     """The production cache and session settings (fatigue_site/settings.py with REDIS_URL set)."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "fatigue_site.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": url,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }

@@ -21,9 +21,9 @@ from django.http.request import split_domain_port
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 
-from fatigue_site.cache import counted
-from fatigue_site.canonical import canonical_host, kept_query
-from fatigue_site.pages.storage import cached, local, page_key, split_page, store
+from core.cache import counted
+from core.canonical import canonical_host, kept_query
+from core.pages.storage import cached, local, page_key, split_page, store
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 POPULAR_SLOTS = 4096  # counters of how often pages shared once popular were asked, a generation
@@ -113,7 +113,7 @@ def _with_mini_cart(request, path: str, current: str, encoding: str):
     session = session_store(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
     fragment = _mini_cart[0](session, path, current)
     if fragment is None:
-        request.session = session  # read once: SessionMiddleware takes it (fatigue_site/middleware.py)
+        request.session = session  # read once: SessionMiddleware takes it (core/middleware.py)
         return None
     response = HttpResponse(split.body(fragment, gzipped=encoding == "gzip"))
     for name, value in split.headers:

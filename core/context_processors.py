@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from fatigue_site.canonical import canonical_url
+from core.canonical import canonical_url
 
 SITE_DESCRIPTION = "Plain-language health guides and everyday recovery basics."
 

@@ -28,7 +28,7 @@ from articles import markdown
 from articles.models import ARTICLE_SEARCH, FAQ, Article, ArticleProduct, Author, Category, guide_search_text
 from cart.demo import PRODUCTS as DEMO_PRODUCTS
 from cart.models import Product, ProductCategory
-from fatigue_site import pages
+from core import pages
 
 PREFIX = "synthetic-"
 COMMON_WORD = "lantern"

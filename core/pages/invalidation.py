@@ -13,9 +13,9 @@ from django.core import checks
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from fatigue_site import versions
-from fatigue_site.cache import after_lost_writes
-from fatigue_site.pages.storage import new_generation
+from core import versions
+from core.cache import after_lost_writes
+from core.pages.storage import new_generation
 
 after_lost_writes.append(new_generation)  # a lost write may have been an invalidation: replace everything
 

@@ -1,6 +1,6 @@
 """Cross-site request protection without a token, for the forms on pages every visitor shares.
 
-The cart's forms sit on cached pages (fatigue_site/pages/), which cannot carry a per-visitor
+The cart's forms sit on cached pages (core/pages/), which cannot carry a per-visitor
 CSRF token. Instead the browser says where a request comes from: every current browser sends
 Sec-Fetch-Site, and an Origin header on every cross-origin POST. A request that says it comes
 from another site is refused. This is the algorithm of Go 1.25's CrossOriginProtection

@@ -6,7 +6,7 @@ from django.contrib.sessions import middleware as sessions
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
-from fatigue_site.views import database_busy, unavailable
+from core.errors import database_busy, unavailable
 
 
 def permissions_policy(get_response):
@@ -73,7 +73,7 @@ class SessionMiddleware(sessions.SessionMiddleware):
     must never keep a page with someone's cart in it."""
 
     def process_request(self, request: HttpRequest) -> None:
-        if not hasattr(request, "session"):  # see fatigue_site/pages/middleware.py: _with_mini_cart
+        if not hasattr(request, "session"):  # see core/pages/middleware.py: _with_mini_cart
             super().process_request(request)
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:

@@ -5,7 +5,7 @@ not one per cache call of every request, and the log gets one line, not dozens.
 
 A write lost that way may have been an invalidation (a new page generation, a cart's new version),
 so the first cache call after Redis answers again runs the `after_lost_writes` hooks first (the page
-cache registers one that starts a new generation, fatigue_site/pages/invalidation.py): whatever such a write
+cache registers one that starts a new generation, core/pages/invalidation.py): whatever such a write
 would have replaced is replaced then, for every process. A process that exits before Redis is back
 leaves that to the entries' expiry (PAGE_CACHE_SECONDS).
 """

@@ -3,8 +3,8 @@
 from django import template
 from django.utils.safestring import SafeString
 
-from fatigue_site import structured_data
-from fatigue_site.canonical import absolute_url
+from core import structured_data
+from core.canonical import absolute_url
 
 register = template.Library()
 

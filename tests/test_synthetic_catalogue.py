@@ -1,5 +1,5 @@
 """manage.py synthetic_catalogue: a catalogue for benchmarking, plainly synthetic, loaded in bulk, and
-removed without touching anything else (articles/synthetic.py)."""
+removed without touching anything else (fatigue_site/synthetic.py)."""
 
 import io
 import re
@@ -8,9 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from articles import synthetic
 from articles.models import FAQ, Article, ArticleProduct, Author, Category
 from cart.models import Product
+from fatigue_site import synthetic
 from tests.factories import make_article, make_product
 from tests.test_makefile import printed_by
 
