@@ -116,6 +116,16 @@ def test_orders_still_in_time_paid_shipped_and_cancelled_orders_are_left_alone()
     }
 
 
+def test_a_cron_line_from_before_the_dates_still_runs_and_is_told_the_option_is_unused():
+    due, in_time = make_product(stock=5), make_product(stock=5)
+    placed(due, 1, due_in_days=-1)
+    placed(in_time, 1, due_in_days=1)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("cancel_unpaid_orders", "--older-than", "14", stdout=out, stderr=err)
+    assert out.getvalue() == "Cancelled 1 unpaid order past the date to pay by.\n"
+    assert err.getvalue() == "--older-than is no longer used: each order is cancelled after its own pay-by date.\n"
+
+
 def test_one_order_is_counted_in_the_singular():
     placed(make_product(stock=5), 1, due_in_days=-1)
     assert cancel_unpaid() == "Cancelled 1 unpaid order past the date to pay by.\n"

@@ -25,8 +25,9 @@ from tests.forms import parse_page
 
 SHOPPERS = 16
 STOCK = 100
-# Every shopper here comes from 127.0.0.1: the per-address checkout limit would refuse all but ten.
-NO_ADDRESS_LIMIT = {"ORDER_LIMIT_PER_ADDRESS": "0"}
+# Every shopper here comes from 127.0.0.1: the per-address checkout limit would refuse all but ten, and
+# the units their unpaid orders hold would count as one client's (orders/holds.py).
+NO_ADDRESS_LIMIT = {"ORDER_LIMIT_PER_ADDRESS": "0", "UNPAID_UNITS_PER_PRODUCT": "0", "UNPAID_UNITS_TOTAL": "0"}
 STAFF_PASSWORD = "a-placeholder-staff-password"
 
 

@@ -13,7 +13,13 @@ class Command(BaseCommand):
         "to run again; meant for a daily cron job."
     )
 
+    def add_arguments(self, parser):
+        # Cron lines written before orders carried their own pay-by date pass this; it must not break them.
+        parser.add_argument("--older-than", type=int, metavar="DAYS", help="No longer used: each order's date decides.")
+
     def handle(self, *args, **options):
+        if options["older_than"] is not None:
+            self.stderr.write("--older-than is no longer used: each order is cancelled after its own pay-by date.")
         unpaid = Order.objects.filter(status=Order.Status.AWAITING_PAYMENT, pay_by__lt=timezone.now())
         # Checked again under the row's lock: staff may have marked it paid since the list was read.
         cancelled = sum(
