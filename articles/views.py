@@ -66,10 +66,8 @@ class ArticleDetailView(DetailView):
     preview = False
 
     def get(self, request, *args, **kwargs):
-        # Read before the guide is: a body rendered from data older than a change is then stored
-        # under the generation before it, never under the new one. None: the body is not cached.
-        caching = settings.PAGE_CACHE_SECONDS > 0 and not self.preview
-        self.generation = pages.local.current_generation() if caching else None
+        # Read before the guide is (see fragment_stamp). None: the body is not cached.
+        self.stamp = None if self.preview else pages.fragment_stamp()
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
@@ -105,7 +103,7 @@ class ArticleDetailView(DetailView):
             breadcrumbs=breadcrumbs,
             preview=self.preview,
             body_seconds=settings.PAGE_CACHE_SECONDS,
-            body_generation=(pages.release(), self.generation) if self.generation else None,
+            body_stamp=self.stamp,
             **kwargs,
         )
 

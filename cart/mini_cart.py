@@ -27,9 +27,9 @@ def for_session(session, path: str, generation: str) -> bytes | None:
     cart = Cart(session)
     if cart.key is None or cart.can_undo:
         return None
-    kept_key, cart_version_key = f"mini-cart:{pages.release()}:{cart.key}:{path}", version_key(cart.key)
+    kept_key, cart_version_key = f"mini-cart:{cart.key}:{path}", version_key(cart.key)
     found = cache.get_many([cart_version_key, kept_key])
-    stamp = (generation, found.get(cart_version_key) or version(cart.key))
+    stamp = (pages.stamp(generation), found.get(cart_version_key) or version(cart.key))
     kept = found.get(kept_key)
     if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == stamp:
         return kept[1]

@@ -8,7 +8,8 @@ the response sets no cookie (so no session, no CSRF token) and is not marked pri
 forms carry no token (core/crossorigin.py protects them instead).
 
 One job a module:
-- storage.py: the generation, Redis and each process's copies, a page cut around its mini cart;
+- storage.py: the generation, Redis and each process's copies, a page cut around its mini cart, the
+  stamp a fragment kept for shared pages is stored under (fragment_stamp());
 - invalidation.py: what starts a new generation (watch_app, content_changed), the deploy check;
 - middleware.py: which requests are shared (shared_page, shared_path) and the middleware;
 - gzipjoin.py: a gzip stream from pieces compressed apart.
@@ -20,7 +21,17 @@ lists; a new release (storage.release()) starts with fresh pages.
 from core.canonical import canonical_host
 from core.pages.invalidation import check_shared_cache, content_changed, watch_app
 from core.pages.middleware import PageCacheMiddleware, serve_mini_carts, shared_page
-from core.pages.storage import MINI_CART_END, MINI_CART_START, generation, local, page_key, release, stored_page
+from core.pages.storage import (
+    MINI_CART_END,
+    MINI_CART_START,
+    fragment_stamp,
+    generation,
+    local,
+    page_key,
+    release,
+    stamp,
+    stored_page,
+)
 
 __all__ = [
     "MINI_CART_END",
@@ -29,12 +40,14 @@ __all__ = [
     "canonical_host",
     "check_shared_cache",
     "content_changed",
+    "fragment_stamp",
     "generation",
     "local",
     "page_key",
     "release",
     "serve_mini_carts",
     "shared_page",
+    "stamp",
     "stored_page",
     "watch_app",
 ]

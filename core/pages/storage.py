@@ -73,6 +73,19 @@ class LocalCopies:
 local = LocalCopies()
 
 
+def stamp(generation: str) -> str:
+    """What a fragment kept for shared pages is stored under: this release and a generation of content."""
+    return f"{release()}:{generation}"
+
+
+def fragment_stamp() -> str | None:
+    """The stamp for a fragment rendered now (a guide's body, the footer's links), or None when fragments
+    are not kept (PAGE_CACHE_SECONDS=0, or the cache is away). Read it before the data the fragment shows:
+    a fragment built from data older than a change is then kept under the stamp before it, never the new one."""
+    current = local.current_generation() if settings.PAGE_CACHE_SECONDS > 0 else None
+    return stamp(current) if current else None
+
+
 def release() -> str:
     """What this deployment serves: RELEASE if the deployment sets it (a build id), else the hash of
     the static files' manifest, and the settings that pages show. A deploy or a restart that changes
