@@ -7,7 +7,7 @@ from django.db.models import F
 
 from cart.cart import Cart, shipping_for
 from cart.models import Coupon, Product
-from core import pages
+from cart.stock import take_stock
 from core.money import format_money
 from orders import holds, payment, tasks
 from orders.models import Order, OrderEvent, OrderLine, PaymentMethod
@@ -139,12 +139,7 @@ def _place(
         )
         for product, quantity in lines
     )
-    shown_before = [product.max_order_quantity for product, _ in lines]
-    for product, quantity in lines:
-        product.stock -= quantity
-    Product.objects.bulk_update([product for product, _ in lines], ["stock"])
-    if shown_before != [product.max_order_quantity for product, _ in lines]:
-        pages.content_changed()  # the shared pages show "In stock" and the most one may order
+    take_stock(lines)
     cart.remove_ordered(rows)
     # The email tasks are rows in the same transaction: they are queued if and only if the order is placed,
     # even when the process dies right after the commit. One task per email: each is retried alone.

@@ -2,10 +2,8 @@
 locks the order, checks the move is allowed, records it (OrderEvent) and queues the customer's email."""
 
 from django.db import transaction
-from django.db.models import F
 
-from cart.models import Product
-from core import pages
+from cart.stock import restore_stock
 from orders import tasks
 from orders.models import Order, OrderEvent
 
@@ -48,8 +46,5 @@ def cancel(order: Order, *, only_from: str | None = None) -> bool:
 
 
 def _restore_stock(order: Order) -> None:
-    for line in order.lines.all():
-        if line.product_id is not None:  # None: the product was deleted since
-            Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
-    pages.content_changed()
+    restore_stock((line.product_id, line.quantity) for line in order.lines.all())
     order.stock_restored = True

@@ -1,0 +1,29 @@
+"""Stock moves after a product is on sale: an order takes units, a cancelled order puts them back. The
+catalogue owns them, and so knows what they mean for shared pages, which show "In stock" and the most
+one may order: a move that changes what they show starts a new page generation."""
+
+from collections.abc import Iterable
+
+from django.db.models import F
+
+from cart.models import Product
+from core import pages
+
+
+def take_stock(lines: list[tuple[Product, int]]) -> None:
+    """Take each quantity off its product's stock. The caller holds the products' row locks and has
+    checked that there is enough of each."""
+    shown_before = [product.max_order_quantity for product, _ in lines]
+    for product, quantity in lines:
+        product.stock -= quantity
+    Product.objects.bulk_update([product for product, _ in lines], ["stock"])
+    if shown_before != [product.max_order_quantity for product, _ in lines]:
+        pages.content_changed()
+
+
+def restore_stock(quantities: Iterable[tuple[int | None, int]]) -> None:
+    """Put back (product id, quantity) pairs; a product deleted since (id None) is skipped."""
+    for product_id, quantity in quantities:
+        if product_id is not None:
+            Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
+    pages.content_changed()
