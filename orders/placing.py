@@ -1,12 +1,14 @@
-"""Turn a cart into an order: one transaction that locks, checks, snapshots, decrements and empties."""
+"""Turn a cart into an order: one transaction of named steps that lock, check, total, create, snapshot,
+take stock and empty the cart."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from cart.cart import Cart, shipping_for
-from cart.models import Coupon, Product
+from cart.models import CartLine, Coupon, Product
 from cart.stock import take_stock
 from core.money import format_money
 from orders import holds, payment, tasks
@@ -65,6 +67,15 @@ def _locked_coupon(cart: Cart, subtotal: Decimal, email: str) -> Coupon | None:
     return coupon
 
 
+@dataclass(frozen=True)
+class Totals:
+    subtotal: Decimal
+    coupon: Coupon | None
+    discount: Decimal
+    shipping: Decimal
+    total: Decimal
+
+
 def _place(
     cart: Cart,
     customer: dict,
@@ -73,6 +84,7 @@ def _place(
     expected_total: Decimal,
     network: str,
 ) -> Order:
+    """The steps of placing an order, in one transaction; any OrderNotPlaced rolls back all of them."""
     # Lock the cart's lines, then its products, in a fixed order: a second submit of the same
     # cart waits here and then finds the cart empty; two carts racing for the last unit queue up.
     rows = cart.lock_lines()
@@ -80,9 +92,29 @@ def _place(
         if existing := Order.objects.filter(idempotency_key=idempotency_key).first():
             return existing
         raise OrderNotPlaced(["Your cart is empty."])
+    lines = _available_lines(rows)
+    # Counted under the products' locks: two orders of one client for the same product queue up here.
+    holder = holds.Holder.of(cart_key=rows[0].cart_key, email=customer["email"], network=network)
+    if problems := holds.refusals(holder, lines):
+        raise OrderNotPlaced(problems)
+    totals = _totals(cart, lines, customer["email"])
+    if totals.total != expected_total:
+        raise SummaryMismatch(["The order summary you sent does not match your cart. Check it and place it again."])
+    order = _create_order(totals, customer, payment_method, idempotency_key, holder)
+    _snapshot_lines(order, lines)
+    take_stock(lines)
+    cart.remove_ordered(rows)
+    # The email tasks are rows in the same transaction: they are queued if and only if the order is placed,
+    # even when the process dies right after the commit. One task per email: each is retried alone.
+    tasks.send_confirmation.enqueue(order.pk)
+    tasks.send_shop_notice.enqueue(order.pk)
+    return order
+
+
+def _available_lines(rows: list[CartLine]) -> list[tuple[Product, int]]:
+    """Each cart line's product, locked, with its quantity; OrderNotPlaced if any is gone, short or repriced."""
     locked = Product.objects.select_for_update().filter(pk__in=[row.product_id for row in rows]).order_by("pk")
     products: dict[int | None, Product] = {product.pk: product for product in locked}
-
     problems = []
     for row in rows:
         product = products.get(row.product_id)
@@ -96,37 +128,44 @@ def _place(
             problems.append(f"The price of {product.name} changed from {old} to {new}.")
     if problems:
         raise OrderNotPlaced(problems)
+    return [(products[row.product_id], row.quantity) for row in rows]
 
-    lines = [(products[row.product_id], row.quantity) for row in rows]
-    # Counted under the products' locks: two orders of one client for the same product queue up here.
-    holder = holds.Holder.of(cart_key=rows[0].cart_key, email=customer["email"], network=network)
-    if problems := holds.refusals(holder, lines):
-        raise OrderNotPlaced(problems)
+
+def _totals(cart: Cart, lines: list[tuple[Product, int]], email: str) -> Totals:
     subtotal = sum((product.current_price * quantity for product, quantity in lines), start=Decimal("0.00"))
-    coupon = _locked_coupon(cart, subtotal, customer["email"])
+    coupon = _locked_coupon(cart, subtotal, email)
     discount = coupon.discount_on(subtotal) if coupon else Decimal("0.00")
     shipping = shipping_for(subtotal)
-    total = subtotal - discount + shipping
-    if total != expected_total:
-        raise SummaryMismatch(["The order summary you sent does not match your cart. Check it and place it again."])
+    return Totals(subtotal, coupon, discount, shipping, total=subtotal - discount + shipping)
+
+
+def _create_order(
+    totals: Totals, customer: dict, payment_method: PaymentMethod, idempotency_key: str, holder: holds.Holder
+) -> Order:
+    """The order row with its amounts as charged, its first events, and the coupon's use counted."""
     order = Order.objects.create(
         idempotency_key=idempotency_key,
-        subtotal=subtotal,
-        coupon_code=coupon.code if coupon else "",
-        discount=discount,
-        shipping=shipping,
-        total=total,
+        subtotal=totals.subtotal,
+        coupon_code=totals.coupon.code if totals.coupon else "",
+        discount=totals.discount,
+        shipping=totals.shipping,
+        total=totals.total,
         payment_method=payment_method,
         status=payment.initial_status(payment_method),
         pay_by=payment.pay_by(payment_method),
         **holder.fields(),
         **customer,
     )
-    if coupon:
-        Coupon.objects.filter(pk=coupon.pk).update(times_used=F("times_used") + 1)
+    if totals.coupon:
+        Coupon.objects.filter(pk=totals.coupon.pk).update(times_used=F("times_used") + 1)
     OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.PLACED)
     if order.status == Order.Status.AWAITING_PAYMENT:
         OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.AWAITING_PAYMENT)
+    return order
+
+
+def _snapshot_lines(order: Order, lines: list[tuple[Product, int]]) -> None:
+    """The order's lines as sold: name, SKU and prices copied, so later edits of a product change no order."""
     OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
@@ -139,10 +178,3 @@ def _place(
         )
         for product, quantity in lines
     )
-    take_stock(lines)
-    cart.remove_ordered(rows)
-    # The email tasks are rows in the same transaction: they are queued if and only if the order is placed,
-    # even when the process dies right after the commit. One task per email: each is retried alone.
-    tasks.send_confirmation.enqueue(order.pk)
-    tasks.send_shop_notice.enqueue(order.pk)
-    return order
