@@ -10,7 +10,7 @@ from django.utils.timesince import timesince
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from cart.cart import get_cart
+from cart.cart import Cart, get_cart
 from core.errors import RETRY_AFTER_SECONDS, database_busy
 from orders import limits, links, payment, session, tasks
 from orders.addresses import UPDATE_BUTTON
@@ -27,6 +27,7 @@ BUSY = (
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkout(request: HttpRequest) -> HttpResponse:
+    """The checkout page; sent, it places the order or shows the page again saying why not, with what was typed."""
     cart = get_cart(request)
     methods = list(PaymentMethod.objects.enabled())
     if request.method != "POST":
@@ -34,77 +35,104 @@ def checkout(request: HttpRequest) -> HttpResponse:
             messages.info(request, "Your cart is empty: add something before checking out.")
             return redirect("cart:detail")
         notices = [notice.text for notice in cart.reconcile()]
-        form = CheckoutForm(initial={"token": session.token(request.session), "expected_total": cart.total})
-        return _page(request, form, PaymentChoiceForm(methods=methods), notices)
+        return _page(request, _fresh_forms(request, cart, methods, sent=False), notices)
     if UPDATE_BUTTON in request.POST:
         # "Update the address fields" (or a change of country, with JavaScript): the chosen country's fields with
         # what was typed, as a form not yet sent, so that no field shows an error. Nothing is placed.
-        typed = request.POST.dict() | {"token": session.token(request.session), "expected_total": cart.total}
-        payment_form = PaymentChoiceForm(initial=typed, methods=methods)
-        return _page(request, CheckoutForm(initial=typed), payment_form, [])
-
-    # A second submit of a placed order (double click, back and resubmit, another tab, or a retry after
-    # the server died before answering) shows that order. The token is this session's secret, so an
-    # order with the session's current token is this visitor's even if the session never heard of it.
+        return _page(request, _fresh_forms(request, cart, methods, sent=False), [])
     token = request.POST.get("token", "")
     already = Order.objects.filter(idempotency_key=token).first() if token else None
-    if already and (already.pk in session.placed_orders(request.session) or token == request.session.get(TOKEN_KEY)):
+    if already and _placed_by_this_visitor(request, already):
         session.remember(request.session, already)
         return redirect(payment.next_step_url(already))
+    try:
+        order = _place(request, cart, methods, placed_already=already is not None)
+    except Refusal as refusal:
+        forms = refusal.forms or _fresh_forms(request, cart, methods)
+        response = _page(request, forms, refusal.problems, status=refusal.status)
+        if refusal.retry_after:
+            response["Retry-After"] = str(refusal.retry_after)
+        return response
+    session.remember(request.session, order)
+    return redirect(payment.next_step_url(order))
 
-    form = CheckoutForm(request.POST)
-    payment_form = PaymentChoiceForm(request.POST, methods=methods)
-    if already:
+
+Forms = tuple[CheckoutForm, PaymentChoiceForm]
+
+
+class Refusal(Exception):
+    """Why a sent checkout page placed no order: the problems to show, the status, and the forms to show
+    them with (None: the page as sent, with the cart's total and the session's token as they are now)."""
+
+    def __init__(self, problems: list[str], status: int, *, retry_after: int = 0, forms: Forms | None = None):
+        super().__init__(" ".join(problems))
+        self.problems, self.status, self.retry_after, self.forms = problems, status, retry_after, forms
+
+
+def _placed_by_this_visitor(request: HttpRequest, order: Order) -> bool:
+    """Whether a second submit of this page (double click, back and resubmit, another tab, a retry after the
+    server died before answering) placed `order`. The token is this session's secret, so an order with the
+    session's current token is this visitor's even if the session never heard of it."""
+    return order.pk in session.placed_orders(request.session) or order.idempotency_key == request.session.get(TOKEN_KEY)
+
+
+def _place(request: HttpRequest, cart: Cart, methods: list[PaymentMethod], *, placed_already: bool) -> Order:
+    """Check the page as sent and place its order, or raise Refusal."""
+    form, payment_form = forms = CheckoutForm(request.POST), PaymentChoiceForm(request.POST, methods=methods)
+    if placed_already:
         # Placed from this page, but not by this session as it is now: a cookie from before the order gave the
         # session a new key (a late double click), or someone else's copy of the page. Show nothing of it.
-        problems = ["This order has been placed already. Its confirmation is on its way by email."]
-        return _page(request, form, payment_form, problems, status=400)
+        raise Refusal(
+            ["This order has been placed already. Its confirmation is on its way by email."], 400, forms=forms
+        )
     if cart.key is None or not cart.lines:
-        return _page(request, form, payment_form, ["Your cart is empty, so there is nothing to order."], status=400)
+        raise Refusal(["Your cart is empty, so there is nothing to order."], 400, forms=forms)
     details_valid = form.is_valid()
     payment_form.country = form.cleaned_data.get("country")  # a method may be offered for some countries only
     if not (details_valid and payment_form.is_valid()):
-        return _page(request, form, payment_form, [], status=400)
-    retry_after = None
+        raise Refusal([], 400, forms=forms)
     if form.cleaned_data["token"] != session.token(request.session):
-        problems, status = ["This checkout page is out of date. Check your order and place it again."], 400
-    else:
-        try:
-            with limits.order_slot(request, cart_key=cart.key, email=form.cleaned_data["email"]):
-                order = place_order(
-                    cart=cart,
-                    customer=form.customer(),
-                    payment_method=payment_form.cleaned_data["payment_method"],
-                    idempotency_key=form.cleaned_data["token"],
-                    expected_total=form.cleaned_data["expected_total"],
-                    network=limits.client_network(request),
-                )
-        except limits.LimitReached as refusal:
-            problems, status, retry_after = [str(refusal)], 429, refusal.retry_after
-        except SummaryMismatch as refusal:
-            problems, status = refusal.problems, 400
-        except OrderNotPlaced as refusal:
-            cart.reconcile()
-            problems, status = ["We could not place your order:", *refusal.problems], 409
-        except OperationalError as error:
-            if not database_busy(error):
-                raise
-            problems, status, retry_after = [BUSY], 503, RETRY_AFTER_SECONDS
-        else:
-            session.remember(request.session, order)
-            return redirect(payment.next_step_url(order))
-    # Show the page again with what is true now; nothing the visitor typed is lost.
+        raise Refusal(["This checkout page is out of date. Check your order and place it again."], 400)
+    try:
+        with limits.order_slot(request, cart_key=cart.key, email=form.cleaned_data["email"]):
+            return place_order(
+                cart=cart,
+                customer=form.customer(),
+                payment_method=payment_form.cleaned_data["payment_method"],
+                idempotency_key=form.cleaned_data["token"],
+                expected_total=form.cleaned_data["expected_total"],
+                network=limits.client_network(request),
+            )
+    except limits.LimitReached as refusal:
+        raise Refusal([str(refusal)], 429, retry_after=refusal.retry_after) from refusal
+    except SummaryMismatch as refusal:
+        raise Refusal(refusal.problems, 400) from refusal
+    except OrderNotPlaced as refusal:
+        cart.reconcile()
+        raise Refusal(["We could not place your order:", *refusal.problems], 409) from refusal
+    except OperationalError as error:
+        if not database_busy(error):
+            raise
+        raise Refusal([BUSY], 503, retry_after=RETRY_AFTER_SECONDS) from error
+
+
+def _fresh_forms(request: HttpRequest, cart: Cart, methods: list[PaymentMethod], *, sent: bool = True) -> Forms:
+    """The forms with what was typed, the cart's total and the session's token as they are now: as sent, to
+    show the page again after a refusal, or as initial values, for a page not yet sent."""
+    token = session.token(request.session)
+    if not sent:
+        initial = (request.POST.dict() if request.method == "POST" else {}) | {
+            "token": token,
+            "expected_total": cart.total,
+        }
+        return CheckoutForm(initial=initial), PaymentChoiceForm(initial=initial, methods=methods)
     data = request.POST.copy()
-    data["expected_total"], data["token"] = str(cart.total), session.token(request.session)
-    response = _page(request, CheckoutForm(data), PaymentChoiceForm(data, methods=methods), problems, status=status)
-    if retry_after:
-        response["Retry-After"] = str(retry_after)
-    return response
+    data["token"], data["expected_total"] = token, str(cart.total)
+    return CheckoutForm(data), PaymentChoiceForm(data, methods=methods)
 
 
-def _page(
-    request: HttpRequest, form: CheckoutForm, payment_form: PaymentChoiceForm, problems: list[str], status: int = 200
-) -> HttpResponse:
+def _page(request: HttpRequest, forms: Forms, problems: list[str], status: int = 200) -> HttpResponse:
+    form, payment_form = forms
     context = {"form": form, "payment_form": payment_form, "problems": problems}
     return render(request, "orders/checkout.html", context, status=status)
 
