@@ -31,6 +31,11 @@ def summary(response) -> str:
     return text(find_all(parse(response.content), "p", **{"class": "search-summary"})[0])
 
 
+def visitor(number: int) -> Client:
+    """A new visitor from a client address of its own: a search is shared once several clients asked."""
+    return Client(REMOTE_ADDR=f"198.51.100.{number}")
+
+
 def needs_postgresql() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("full-text search: runs on PostgreSQL (DATABASE_URL), as CI does")
@@ -197,11 +202,11 @@ def test_results_come_ten_to_a_page_for_each_group(client):
 
 def test_a_search_is_shared_only_once_popular_and_is_never_indexed(django_assert_num_queries):
     make_article(title="Magnesium basics")
-    for _ in range(2):  # asked twice: rendered each time, and not stored
-        response = Client().get("/search/?q=magnesium")
+    for number in range(2):  # asked by two clients: rendered each time, and not stored
+        response = visitor(number).get("/search/?q=magnesium")
         assert response.status_code == 200 and "X-Page-Cache" not in response
     assert pages.stored_page("/search/?q=magnesium") is None
-    assert Client().get("/search/?q=magnesium")["X-Page-Cache"] == "miss"  # the third time: stored
+    assert visitor(2).get("/search/?q=magnesium")["X-Page-Cache"] == "miss"  # the third client: stored
     with django_assert_num_queries(0):
         shared = Client().get("/search/?q=magnesium")
     assert shared["X-Page-Cache"] == "hit"
@@ -231,25 +236,48 @@ def test_only_a_searchs_one_spelling_is_ever_shared(query):
 def test_a_query_in_any_script_is_shared_in_the_spelling_the_search_box_sends():
     make_article(title="Магний и усталость")
     spelled = "/search/?" + urlencode({"q": "магний усталость"})  # UTF-8, percent-encoded, + for spaces
-    assert [Client().get(spelled).get("X-Page-Cache") for _ in range(4)] == [None, None, "miss", "hit"]
+    assert [visitor(number).get(spelled).get("X-Page-Cache") for number in range(4)] == [None, None, "miss", "hit"]
 
 
 def test_no_more_than_the_popular_page_budget_is_stored_a_generation(settings):
     settings.PAGE_CACHE_POPULAR_PAGES = 2
     make_article(title="Magnesium, potassium and zinc")
     for word in ("magnesium", "potassium", "zinc"):
-        for _ in range(3):
-            Client().get(f"/search/?q={word}")
+        for number in range(3):
+            visitor(number).get(f"/search/?q={word}")
     assert pages.stored_page("/search/?q=magnesium") and pages.stored_page("/search/?q=potassium")
     assert pages.stored_page("/search/?q=zinc") is None
     pages.content_changed()  # a new generation: a new budget, and counts from zero
-    assert [Client().get("/search/?q=zinc").get("X-Page-Cache") for _ in range(4)] == [None, None, "miss", "hit"]
+    asked = [visitor(number).get("/search/?q=zinc").get("X-Page-Cache") for number in range(4)]
+    assert asked == [None, None, "miss", "hit"]
+
+
+def test_one_client_asking_a_search_again_and_again_does_not_make_it_popular(django_assert_num_queries):
+    make_article(title="Magnesium basics")
+    same_address = [Client(REMOTE_ADDR="203.0.113.5").get("/search/?q=magnesium") for _ in range(10)]
+    assert [response.get("X-Page-Cache") for response in same_address] == [None] * 10
+    assert pages.stored_page("/search/?q=magnesium") is None
+    ipv6 = [Client(REMOTE_ADDR=f"2001:db8:1:2::{number}").get("/search/?q=magnesium") for number in range(1, 4)]
+    assert [response.get("X-Page-Cache") for response in ipv6] == [None, None, None]  # one /64: one client
+    assert visitor(0).get("/search/?q=magnesium")["X-Page-Cache"] == "miss"  # the third client stores it
+
+
+def test_one_client_cannot_spend_the_popular_page_budget(settings):
+    settings.PAGE_CACHE_POPULAR_PAGES, settings.SEARCH_LIMIT_PER_MINUTE = 5, 0
+    make_article(title="Magnesium, potassium and zinc")
+    client = Client(REMOTE_ADDR="203.0.113.5")
+    for number in range(10):  # twice the budget
+        for _ in range(3):
+            assert "X-Page-Cache" not in client.get(f"/search/?q=magnesium+{number}")
+    for word in ("magnesium", "potassium", "zinc"):  # the whole budget is left for queries many ask
+        assert [visitor(number).get(f"/search/?q={word}").get("X-Page-Cache") for number in range(3)][-1] == "miss"
+    assert all(pages.stored_page(f"/search/?q={word}") for word in ("magnesium", "potassium", "zinc"))
 
 
 def test_a_shared_search_shows_a_changed_guide_at_once():
     guide = make_article(title="Magnesium basics")
-    for _ in range(4):
-        Client().get("/search/?q=magnesium")
+    for number in range(4):
+        visitor(number).get("/search/?q=magnesium")
     guide.title = "Magnesium, the basics"
     guide.save()
     assertContains(Client().get("/search/?q=magnesium"), "Magnesium, the basics")
