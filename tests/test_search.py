@@ -302,13 +302,15 @@ def test_every_page_has_the_search_box_in_its_header(client):
 
 
 @pytest.mark.parametrize("matches", [3, 30])
-def test_a_search_page_costs_the_same_queries_however_many_guides_match(client, matches, django_assert_num_queries):
+def test_a_search_page_costs_the_same_queries_however_many_guides_match(
+    client, matches, django_assert_num_queries, search_time_limit_queries
+):
     for number in range(matches):
         make_article(title=f"Magnesium guide {number}")
     make_product(name="Magnesium tablets")
     client.get("/search/?q=magnesium")  # the footer's links are read once, then cached
     # The guides and the products: a count and a page of each.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(4 + search_time_limit_queries):
         assert client.get("/search/?q=magnesium").status_code == 200
 
 
@@ -377,3 +379,50 @@ def test_deleting_one_faq_still_takes_its_words_out_of_search(client):
     FAQ.objects.filter(pk=doomed.pk).delete()
     assert "Sleep and recovery" not in client.get("/search/", {"q": "potassium"}).text
     assert "Sleep and recovery" in client.get("/search/", {"q": "zinc"}).text
+
+
+def test_rendered_searches_are_limited_per_client_address_with_a_429(settings):
+    settings.SEARCH_LIMIT_PER_MINUTE = 3
+    make_article(title="Magnesium, potassium and zinc")
+    client = Client(REMOTE_ADDR="203.0.113.5")
+    assert [client.get("/search/", {"q": word}).status_code for word in ("zinc", "iron", "zinc")] == [200] * 3
+
+    refused = client.get("/search/", {"q": "magnesium"})
+    assertContains(refused, "You have searched many times in the last minute.", status_code=429)
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert "no-store" in refused["Cache-Control"]
+    assert results(refused, "guide-results") == []
+    assertContains(client.get("/search/"), "Type what you are looking for")  # no query: nothing to count
+    assert visitor(1).get("/search/", {"q": "magnesium"}).status_code == 200  # another address
+
+
+def test_a_search_served_from_the_page_cache_is_not_counted_and_a_429_is_never_stored(settings):
+    settings.SEARCH_LIMIT_PER_MINUTE = 1
+    make_article(title="Magnesium basics")
+    assert [visitor(number).get("/search/?q=magnesium").status_code for number in range(2)] == [200, 200]
+    third = visitor(2)
+    assert third.get("/search/?q=zinc").status_code == 200  # its one search this minute
+    assert third.get("/search/?q=magnesium").status_code == 429  # the third client: popular, but refused
+    assert pages.stored_page("/search/?q=magnesium") is None
+
+    assert visitor(3).get("/search/?q=magnesium")["X-Page-Cache"] == "miss"
+    shared = third.get("/search/?q=magnesium")  # over its limit, but served from the cache
+    assert (shared.status_code, shared["X-Page-Cache"]) == (200, "hit")
+
+
+def test_a_search_the_database_takes_too_long_on_is_cut_and_answered_with_a_503(settings):
+    needs_postgresql()
+    settings.SEARCH_STATEMENT_TIMEOUT_MS = 200
+    # Another connection holds the guides' table: the search's first query waits for it, as long as a
+    # costly query would run, until PostgreSQL cuts it.
+    other = connection.get_new_connection(connection.get_connection_params())
+    try:
+        other.execute("SET idle_in_transaction_session_timeout = '3s'")  # without the limit: a failure, not a hang
+        other.execute("BEGIN")
+        other.execute("LOCK TABLE articles_article IN ACCESS EXCLUSIVE MODE")
+        response = Client().get("/search/", {"q": "magnesium"})
+    finally:
+        other.close()
+    assertContains(response, "That search took too long; try fewer or more specific words.", status_code=503)
+    assert "no-store" in response["Cache-Control"]
+    assertContains(Client().get("/search/", {"q": "magnesium"}), "No results for “magnesium”.")
