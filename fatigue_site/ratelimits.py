@@ -12,6 +12,7 @@ cost more than a burst of requests. Checkout and tracking (orders/limits.py), co
 
 import hashlib
 import logging
+import math
 import time
 from contextlib import suppress
 from ipaddress import ip_network
@@ -31,6 +32,12 @@ class RateLimited(Exception):
     def __init__(self, retry_after: int, message: str = "") -> None:
         super().__init__(message or f"Too many requests: please try again in {retry_after} seconds.")
         self.retry_after = retry_after
+
+
+def minutes(seconds: int) -> str:
+    """`seconds` as the whole minutes a visitor is asked to wait: "1 minute", "12 minutes"."""
+    count = math.ceil(seconds / 60)
+    return f"{count} minute{'' if count == 1 else 's'}"
 
 
 def client_network(request: HttpRequest) -> str:

@@ -8,7 +8,6 @@ cache cannot be reached, checkout goes on without limits: turning every customer
 would cost more than a burst of unpaid orders, which expire (manage.py cancel_unpaid_orders).
 """
 
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -29,11 +28,9 @@ class LimitReached(ratelimits.RateLimited):
     kept = " (your cart and the details below are kept)"
 
     def __init__(self, retry_after: int) -> None:
-        minutes = math.ceil(retry_after / 60)
+        wait = ratelimits.minutes(retry_after)
         super().__init__(
-            retry_after,
-            f"{self.reason} Please try again in {minutes} minute{'' if minutes == 1 else 's'}{self.kept}, "
-            f"or email us at {settings.SHOP_EMAIL}.",
+            retry_after, f"{self.reason} Please try again in {wait}{self.kept}, or email us at {settings.SHOP_EMAIL}."
         )
 
 
