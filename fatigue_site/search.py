@@ -13,6 +13,7 @@ or words and exclusions that match most rows) cannot hold a connection and the C
 """
 
 import html
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,6 +42,7 @@ WORD = re.compile(r"\w+")
 LINE_END = re.compile(r"</h[1-6]>|<br\s*/?>", re.IGNORECASE)
 BLOCK_END = re.compile(r"</(p|li|ul|ol|blockquote|aside|div|td|th|tr|table|pre)>", re.IGNORECASE)
 
+logger = logging.getLogger(__name__)
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cut by statement_timeout
 
 Rows = TypeVar("Rows", bound=models.QuerySet)
@@ -59,7 +61,8 @@ def uses_full_text(using: str = "default") -> bool:
 def time_limited(using: str = "default") -> Iterator[None]:
     """Run the block's queries in a transaction in which PostgreSQL cuts any statement after
     SEARCH_STATEMENT_TIMEOUT_MS, and raise TookTooLong for one it cut. The setting is the transaction's
-    own (set_config(..., true), as SET LOCAL), so the connection goes back to the pool without it. On
+    own (set_config(..., true), as SET LOCAL), so the connection goes back to the pool without it (inside
+    an outer transaction, a test's, it lasts until that one ends). On
     the fallback (SQLite), whose condition MAX_FALLBACK_WORDS bounds, the block runs as it is."""
     milliseconds = settings.SEARCH_STATEMENT_TIMEOUT_MS
     if not (milliseconds and uses_full_text(using)):
@@ -72,6 +75,8 @@ def time_limited(using: str = "default") -> Iterator[None]:
             yield
     except OperationalError as error:
         if getattr(error.__cause__, "sqlstate", None) == QUERY_CANCELED:
+            # Without the query: what a visitor searches for may say something about their health.
+            logger.warning("A search was cut by its statement timeout (%s ms)", milliseconds)
             raise TookTooLong from error
         raise
 

@@ -410,7 +410,7 @@ def test_a_search_served_from_the_page_cache_is_not_counted_and_a_429_is_never_s
     assert (shared.status_code, shared["X-Page-Cache"]) == (200, "hit")
 
 
-def test_a_search_the_database_takes_too_long_on_is_cut_and_answered_with_a_503(settings):
+def test_a_search_the_database_takes_too_long_on_is_cut_and_answered_with_a_503(settings, caplog):
     needs_postgresql()
     settings.SEARCH_STATEMENT_TIMEOUT_MS = 200
     # Another connection holds the guides' table: the search's first query waits for it, as long as a
@@ -425,4 +425,6 @@ def test_a_search_the_database_takes_too_long_on_is_cut_and_answered_with_a_503(
         other.close()
     assertContains(response, "That search took too long; try fewer or more specific words.", status_code=503)
     assert "no-store" in response["Cache-Control"]
+    assert "A search was cut by its statement timeout (200 ms)" in caplog.text
+    assert "magnesium" not in caplog.text
     assertContains(Client().get("/search/", {"q": "magnesium"}), "No results for “magnesium”.")

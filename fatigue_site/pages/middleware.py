@@ -90,8 +90,7 @@ def _popular_enough(request, key: str, current: str) -> bool:
 
     A client network counts once a slot: a marker per (client, slot), expiring with the generation,
     says it asked already. So one address cannot make a query popular, nor spend the budget alone by
-    asking many queries often; its markers are bounded by the searches it may render
-    (SEARCH_LIMIT_PER_MINUTE)."""
+    asking many queries often; it adds at most POPULAR_SLOTS small markers a generation."""
     after = getattr(_shared_view_at(request.path_info, settings.ROOT_URLCONF), "popular_after", 0)
     if not after:
         return True
