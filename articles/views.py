@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
@@ -15,12 +16,17 @@ from django.views.generic import DetailView, ListView
 from articles import structured_data
 from articles.models import ARTICLE_SEARCH, Article, Author, Category, EditorialPage, SlugRedirect
 from cart.models import PRODUCT_SEARCH, Product
-from core import pages, search
+from core import pages, ratelimits, search
 from core import structured_data as site_data
 from core.lists import CategoryListView
 
 RELATED_GUIDES = 3
 RESULTS_PER_PAGE = 10
+SEARCH_WINDOW_SECONDS = 60  # SEARCH_LIMIT_PER_MINUTE
+SEARCHED_TOO_OFTEN = (
+    "You have searched many times in the last minute. Please wait {seconds} seconds, then search again."
+)
+TOOK_TOO_LONG = "That search took too long; try fewer or more specific words."
 
 
 def _with_people(queryset):
@@ -167,7 +173,11 @@ def one_search_spelling(query_string: str) -> bool:
 @require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     """The guides, then the products, that match ?q=, each group with its count and its pages. A first
-    page of results is shared by the page cache once popular (urls.py), so junk queries cannot fill it."""
+    page of results is shared by the page cache once popular (urls.py), so junk queries cannot fill it.
+
+    Only a search rendered here costs anything (one served from the page cache never reaches this view),
+    so only these are counted against SEARCH_LIMIT_PER_MINUTE per client network; past it, or when the
+    database cuts a query that took too long, the page says so with a status no cache keeps."""
     asked = " ".join(request.GET.get("q", "").split())
     query = _searched_for(asked)
     context: dict[str, object] = {
@@ -176,35 +186,58 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "limit": search.MAX_QUERY_LENGTH,
         "searched": bool(search.words_of(query)),
     }
-    if context["searched"]:
-        found = Article.objects.published().listed().select_related("category").search(query)
-        guides = Paginator(found, RESULTS_PER_PAGE)
-        products = Paginator(Product.objects.active().listed().search(query), RESULTS_PER_PAGE)
-        guides_page = guides.get_page(request.GET.get("page"))
-        products_page = products.get_page(request.GET.get("shop_page"))
-        context |= {
-            "guides": guides_page,
-            "products": products_page,
-            "guide_results": [
-                {
-                    "url": guide.get_absolute_url(),
-                    "title": guide.title,
-                    "kicker": guide.category.name,
-                    "snippet": ARTICLE_SEARCH.snippet(guide, query),
-                }
-                for guide in guides_page
-            ],
-            "product_results": [
-                {
-                    "url": product.get_absolute_url(),
-                    "title": product.name,
-                    "kicker": product.get_kind_display(),
-                    "snippet": PRODUCT_SEARCH.snippet(product, query),
-                    "product": product,
-                }
-                for product in products_page
-            ],
-            "total": guides.count + products.count,
-            "pages_query": urlencode({"q": query}) + "&",
-        }
+    if not context["searched"]:
+        return render(request, "articles/search.html", context)
+    limit = {"address": (ratelimits.client_network(request), settings.SEARCH_LIMIT_PER_MINUTE)}
+    try:
+        ratelimits.take("search", limit, window=SEARCH_WINDOW_SECONDS)
+        with search.time_limited():
+            context |= _results(request, query)
+    except ratelimits.RateLimited as refusal:
+        response = _refused(request, context, SEARCHED_TOO_OFTEN.format(seconds=refusal.retry_after), status=429)
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
+    except search.TookTooLong:
+        return _refused(request, context, TOOK_TOO_LONG, status=503)
     return render(request, "articles/search.html", context)
+
+
+def _results(request: HttpRequest, query: str) -> dict[str, object]:
+    """The pages of guides and products found for `query`, every query run (inside search.time_limited())."""
+    found = Article.objects.published().listed().select_related("category").search(query)
+    guides = Paginator(found, RESULTS_PER_PAGE)
+    products = Paginator(Product.objects.active().listed().search(query), RESULTS_PER_PAGE)
+    guides_page = guides.get_page(request.GET.get("page"))
+    products_page = products.get_page(request.GET.get("shop_page"))
+    return {
+        "guides": guides_page,
+        "products": products_page,
+        "guide_results": [
+            {
+                "url": guide.get_absolute_url(),
+                "title": guide.title,
+                "kicker": guide.category.name,
+                "snippet": ARTICLE_SEARCH.snippet(guide, query),
+            }
+            for guide in guides_page
+        ],
+        "product_results": [
+            {
+                "url": product.get_absolute_url(),
+                "title": product.name,
+                "kicker": product.get_kind_display(),
+                "snippet": PRODUCT_SEARCH.snippet(product, query),
+                "product": product,
+            }
+            for product in products_page
+        ],
+        "total": guides.count + products.count,
+        "pages_query": urlencode({"q": query}) + "&",
+    }
+
+
+def _refused(request: HttpRequest, context: dict[str, object], message: str, *, status: int) -> HttpResponse:
+    """The search page saying why it shows no results; kept by no cache, as the next try may be answered."""
+    response = render(request, "articles/search.html", context | {"refused": message}, status=status)
+    add_never_cache_headers(response)
+    return response

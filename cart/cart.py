@@ -23,6 +23,7 @@ from core.money import format_money
 
 SESSION_KEY, UNDO_KEY, COUPON_KEY = session_keys.CART, session_keys.CART_UNDO, session_keys.COUPON
 KEY_PATTERN = re.compile(r"[0-9a-f]{64}")
+UNUSABLE_CODE = "That code cannot be used. Check it and try again."
 
 
 def version_key(key: str) -> str:
@@ -197,10 +198,11 @@ class Cart:
 
     def apply_coupon(self, text: str) -> Coupon:
         """Apply the code the visitor typed, or say why not (CartError)."""
-        code = normalise_code(text)
-        coupon = Coupon.objects.filter(code=code).first()
-        if coupon is None:
-            raise CartError(f"We do not know the code {code}. Check it and try again.")
+        coupon = Coupon.objects.filter(code=normalise_code(text)).first()
+        # Missing, switched off, not started, ended or used up: one answer, or tries would tell which codes
+        # exist. Only an open code's minimum subtotal is explained: that is this cart's own condition.
+        if coupon is None or coupon.closed():
+            raise CartError(UNUSABLE_CODE)
         if refusal := coupon.refusal(self.subtotal):
             raise CartError(refusal)
         self.session[COUPON_KEY] = coupon.code

@@ -365,8 +365,10 @@ class Coupon(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def refusal(self, subtotal: Decimal) -> str:
-        """Why this code cannot be used now on a cart of `subtotal`, in words for the shopper; "" if it can."""
+    def closed(self) -> str:
+        """Why no one may use this code now (switched off, not started, ended, used up), in words for a
+        shopper who applied it while it was open; "" if it is open. A code typed anew is never told
+        apart this way (Cart.apply_coupon): that would say which codes exist."""
         now = timezone.now()
         if not self.is_active:
             return f"The code {self.code} is not valid any more."
@@ -376,6 +378,12 @@ class Coupon(models.Model):
             return f"The code {self.code} expired on {timezone.localtime(self.ends_at):%-d %B %Y}."
         if self.usage_limit is not None and self.times_used >= self.usage_limit:
             return f"The code {self.code} has been used up."
+        return ""
+
+    def refusal(self, subtotal: Decimal) -> str:
+        """Why this code cannot be used now on a cart of `subtotal`, in words for the shopper; "" if it can."""
+        if closed := self.closed():
+            return closed
         if subtotal < self.minimum_subtotal:
             short = format_money(self.minimum_subtotal - subtotal)
             return f"The code {self.code} needs a subtotal of {format_money(self.minimum_subtotal)}: add {short} more."

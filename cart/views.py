@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView
 from django_htmx.middleware import HtmxDetails
 
-from cart import feedback, structured_data
+from cart import feedback, limits, structured_data
 from cart.cart import Cart, CartError, get_cart
 from cart.forms import CouponForm, ProductForm, QuantityForm
 from cart.models import Product, ProductCategory
@@ -171,9 +171,17 @@ def undo(request: HtmxHttpRequest) -> HttpResponse:
 @cross_origin_protected
 @require_POST
 def apply_coupon(request: HttpRequest) -> HttpResponse:
-    """Apply a coupon code from the cart page; a code that cannot be used is explained beside the field."""
+    """Apply a coupon code from the cart page; a code that cannot be used is explained beside the field.
+    Tries are limited (cart/limits.py): past the limit, a 429 says when to try again."""
     form = CouponForm(request.POST)
     if form.is_valid():
+        try:
+            limits.count_coupon_try(request)
+        except limits.TooManyCodes as refusal:
+            form.add_error("code", str(refusal))
+            response = cart_detail(request, coupon_form=form, status=429)
+            response["Retry-After"] = str(refusal.retry_after)
+            return response
         try:
             coupon = get_cart(request).apply_coupon(form.cleaned_data["code"])
         except CartError as error:

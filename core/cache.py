@@ -88,7 +88,7 @@ class ResilientRedisCache(RedisCache):
     delete = _degrades_to(False, writes=True)(RedisCache.delete)
     delete_many = _degrades_to(None, writes=True)(RedisCache.delete_many)
     clear = _degrades_to(None, writes=True)(RedisCache.clear)
-    # A counter that cannot be counted reads 0 (orders/limits.py then applies no limit).
+    # A counter that cannot be counted reads 0 (core/ratelimits.py then applies no limit).
     incr = _degrades_to(0)(RedisCache.incr)
     decr = _degrades_to(0)(RedisCache.decr)
 

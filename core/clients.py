@@ -4,7 +4,7 @@ Behind a load balancer every request comes from the balancer's address; the visi
 one the balancer appended to X-Forwarded-For. Only the entries added by our own proxies can be
 believed (a client may send any X-Forwarded-For it likes), so with TRUSTED_PROXIES=N the address
 is the Nth entry from the right; with 0 (the default, no proxy) it is REMOTE_ADDR and the header is
-ignored. Login lockouts (django-axes) and checkout limits (orders/limits.py) both key on this.
+ignored. Login lockouts (django-axes) and the rate limits (core/ratelimits.py) key on this.
 """
 
 from ipaddress import ip_address

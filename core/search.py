@@ -6,18 +6,26 @@ GIN-indexed, with websearch syntax, ranking and highlighted snippets. On any oth
 development and the fast tests): every word of the query must appear somewhere in the fields, case
 aside, and rows with a word in their title come first; the snippet is an excerpt around the first
 match. Both mark the words found with <mark>, the text escaped first.
+
+A search's queries run under time_limited(): on PostgreSQL a statement that takes longer than
+SEARCH_STATEMENT_TIMEOUT_MS is cut by the database itself, so that a costly query (many common words,
+or words and exclusions that match most rows) cannot hold a connection and the CPU for everyone.
 """
 
 import html
+import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import reduce
 from operator import add, and_, or_
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db import connections, models
+from django.db import OperationalError, connections, models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Concat
 from django.utils.html import escape, strip_tags
@@ -34,12 +42,43 @@ WORD = re.compile(r"\w+")
 LINE_END = re.compile(r"</h[1-6]>|<br\s*/?>", re.IGNORECASE)
 BLOCK_END = re.compile(r"</(p|li|ul|ol|blockquote|aside|div|td|th|tr|table|pre)>", re.IGNORECASE)
 
+logger = logging.getLogger(__name__)
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cut by statement_timeout
+
 Rows = TypeVar("Rows", bound=models.QuerySet)
+
+
+class TookTooLong(Exception):
+    """The database cut a search's query after SEARCH_STATEMENT_TIMEOUT_MS."""
 
 
 def uses_full_text(using: str = "default") -> bool:
     """True if the database `using` searches with PostgreSQL's full-text search (else the fallback)."""
     return connections[using].vendor == "postgresql"
+
+
+@contextmanager
+def time_limited(using: str = "default") -> Iterator[None]:
+    """Run the block's queries in a transaction in which PostgreSQL cuts any statement after
+    SEARCH_STATEMENT_TIMEOUT_MS, and raise TookTooLong for one it cut. The setting is the transaction's
+    own (set_config(..., true), as SET LOCAL), so the connection goes back to the pool without it (inside
+    an outer transaction, a test's, it lasts until that one ends). On
+    the fallback (SQLite), whose condition MAX_FALLBACK_WORDS bounds, the block runs as it is."""
+    milliseconds = settings.SEARCH_STATEMENT_TIMEOUT_MS
+    if not (milliseconds and uses_full_text(using)):
+        yield
+        return
+    try:
+        with transaction.atomic(using=using):
+            with connections[using].cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{milliseconds}ms"])
+            yield
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) == QUERY_CANCELED:
+            # Without the query: what a visitor searches for may say something about their health.
+            logger.warning("A search was cut by its statement timeout (%s ms)", milliseconds)
+            raise TookTooLong from error
+        raise
 
 
 def plain_text(markup: str) -> str:

@@ -173,6 +173,12 @@ PAGE_GENERATION_CHECK_SECONDS = float(os.environ.get("PAGE_GENERATION_CHECK_SECO
 # Search result pages are shared once popular (asked for a few times in a generation), and at most this
 # many of them a generation (core/pages/middleware.py): junk queries cannot fill the cache.
 PAGE_CACHE_POPULAR_PAGES = int(os.environ.get("PAGE_CACHE_POPULAR_PAGES", "500"))
+# Searches rendered (not served from the page cache) per minute from one client address; past it a 429
+# (articles/views.py). 0 turns the limit off.
+SEARCH_LIMIT_PER_MINUTE = int(os.environ.get("SEARCH_LIMIT_PER_MINUTE", "30"))
+# On PostgreSQL, a search's queries are cut after this long and the visitor asked for fewer or more
+# specific words (core/search.py), so that no query can hold a connection. 0: no timeout.
+SEARCH_STATEMENT_TIMEOUT_MS = int(os.environ.get("SEARCH_STATEMENT_TIMEOUT_MS", "2000"))
 RELEASE = os.environ.get("RELEASE", "")  # a build id: a deploy that changes it starts with fresh pages
 BENCH_FLOOR = env_bool("BENCH_FLOOR")  # serve /bench/floor for make bench
 
@@ -359,13 +365,21 @@ UNPAID_UNITS_TOTAL = int(os.environ.get("UNPAID_UNITS_TOTAL", "40"))
 # Days after the order's day by whose end a bank transfer must be paid; manage.py cancel_unpaid_orders then
 # cancels it and its items go back on sale. Fixed on each order when it is placed.
 UNPAID_ORDER_HOLD_DAYS = int(os.environ.get("UNPAID_ORDER_HOLD_DAYS", "3"))
+# Coupon codes tried on the cart page per window from one browser session and from one client address,
+# applied or not (cart/limits.py): codes cannot be guessed by trying them all. 0 turns a limit off.
+COUPON_TRIES_WINDOW_SECONDS = int(os.environ.get("COUPON_TRIES_WINDOW_SECONDS", "3600"))
+COUPON_TRIES_PER_SESSION = int(os.environ.get("COUPON_TRIES_PER_SESSION", "10"))
+COUPON_TRIES_PER_ADDRESS = int(os.environ.get("COUPON_TRIES_PER_ADDRESS", "30"))
 # How long the confirmation page shows the customer's name, address and email after the order is placed.
 ORDER_DETAILS_SECONDS = int(os.environ.get("ORDER_DETAILS_SECONDS", "3600"))
 # How long the signed link to an order's page in its emails works (orders/links.py).
 ORDER_LINK_MAX_AGE_DAYS = int(os.environ.get("ORDER_LINK_MAX_AGE_DAYS", "90"))
 # "Track an order" emails that link again: tries per window (ORDER_LIMIT_WINDOW_SECONDS) from one client
-# address and for one email address, whether or not they match an order. 0 turns a limit off.
+# address, for one email address from one client address, and for one email address from anywhere,
+# whether or not they match an order: a stranger's tries for someone's email stop at the pair's limit,
+# long before the email's own ceiling would lock its owner out. 0 turns a limit off.
 TRACK_LIMIT_PER_ADDRESS = int(os.environ.get("TRACK_LIMIT_PER_ADDRESS", "10"))
-TRACK_LIMIT_PER_EMAIL = int(os.environ.get("TRACK_LIMIT_PER_EMAIL", "3"))
+TRACK_LIMIT_PER_EMAIL_AND_ADDRESS = int(os.environ.get("TRACK_LIMIT_PER_EMAIL_AND_ADDRESS", "3"))
+TRACK_LIMIT_PER_EMAIL = int(os.environ.get("TRACK_LIMIT_PER_EMAIL", "20"))
 # The site's address in emails (links to orders), without a trailing slash. Empty: http(s)://SITE_HOST.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from cart.models import Product
+from core.ratelimits import mailbox
 from orders import addresses
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read out on the phone
@@ -79,6 +80,9 @@ class Order(models.Model):
     status = models.CharField(max_length=20, choices=Status, default=Status.NEW)
     name = models.CharField(max_length=120)
     email = models.EmailField()
+    # The mailbox the email reaches, as limits count it (core/ratelimits.py): a coupon's uses
+    # per customer are counted by it, with an index, however the address was spelled.
+    mailbox = models.CharField(max_length=254, editable=False, db_index=True)
     phone = models.CharField(max_length=40, blank=True)
     address = models.CharField("address line 1", max_length=250)
     address_line2 = models.CharField("address line 2", max_length=250, blank=True)
@@ -136,6 +140,12 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"Order {self.number}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.mailbox = mailbox(self.email)
+        if (fields := kwargs.get("update_fields")) is not None and "email" in fields:
+            kwargs["update_fields"] = {*fields, "mailbox"}
+        super().save(*args, **kwargs)
 
     @property
     def emails_sent(self) -> bool:

@@ -11,6 +11,7 @@ from cart.cart import Cart, shipping_for
 from cart.models import CartLine, Coupon, Product
 from cart.stock import take_stock
 from core.money import format_money
+from core.ratelimits import mailbox
 from orders import holds, payment, tasks
 from orders.models import Order, OrderEvent, OrderLine, PaymentMethod
 
@@ -61,7 +62,10 @@ def _locked_coupon(cart: Cart, subtotal: Decimal, email: str) -> Coupon | None:
     if refusal := coupon.refusal(subtotal):
         raise OrderNotPlaced([refusal])
     if coupon.per_email_limit is not None:
-        used = Order.objects.filter(coupon_code=coupon.code, email__iexact=email).exclude(status=Order.Status.CANCELLED)
+        # By mailbox: alice+1@ and a.lice@ are the same customer as alice@ (core/ratelimits.py).
+        used = Order.objects.filter(coupon_code=coupon.code, mailbox=mailbox(email)).exclude(
+            status=Order.Status.CANCELLED
+        )
         if used.count() >= coupon.per_email_limit:
             raise OrderNotPlaced([f"The code {coupon.code} has been used with {email} as often as it may be."])
     return coupon

@@ -157,6 +157,12 @@ def test_every_page_is_valid_html(shop, tmp_path):
     tracked = visitor.get(visitor.post("/orders/track/", tracking)["Location"])
     with override_settings(TRACK_LIMIT_PER_EMAIL=1):
         too_often = visitor.post("/orders/track/", tracking)
+    with override_settings(SEARCH_LIMIT_PER_MINUTE=1):  # it searched more than once this minute
+        searched_too_often = visitor.get("/search/", {"q": "zinc"})
+    with override_settings(COUPON_TRIES_PER_SESSION=1):
+        visitor.post("/cart/coupon/", {"code": "GUESS1"})
+        coupon_tries = visitor.post("/cart/coupon/", {"code": "GUESS2"})
+    assert (searched_too_often.status_code, coupon_tries.status_code) == (429, 429)
     for _ in range(settings.AXES_FAILURE_LIMIT):
         locked_out = visitor.post("/admin/login/", {"username": "nobody", "password": "wrong"})
     responses = (not_found, rejected, private, limited, refused_payment, forged_link, expired_link, tracked)
@@ -176,6 +182,8 @@ def test_every_page_is_valid_html(shop, tmp_path):
         "expired order link": expired_link.content.decode(),
         "tracking, answered": tracked.content.decode(),
         "tracking refused by a limit": too_often.content.decode(),
+        "search refused by a limit": searched_too_often.content.decode(),
+        "coupon tries refused by a limit": coupon_tries.content.decode(),
         "admin/locked_out.html": locked_out.content.decode(),
     }
     pages |= {name: render_to_string(name) for name in ALONE}

@@ -31,6 +31,11 @@ def summary(response) -> str:
     return text(find_all(parse(response.content), "p", **{"class": "search-summary"})[0])
 
 
+def visitor(number: int) -> Client:
+    """A new visitor from a client address of its own: a search is shared once several clients asked."""
+    return Client(REMOTE_ADDR=f"198.51.100.{number}")
+
+
 def needs_postgresql() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("full-text search: runs on PostgreSQL (DATABASE_URL), as CI does")
@@ -197,11 +202,11 @@ def test_results_come_ten_to_a_page_for_each_group(client):
 
 def test_a_search_is_shared_only_once_popular_and_is_never_indexed(django_assert_num_queries):
     make_article(title="Magnesium basics")
-    for _ in range(2):  # asked twice: rendered each time, and not stored
-        response = Client().get("/search/?q=magnesium")
+    for number in range(2):  # asked by two clients: rendered each time, and not stored
+        response = visitor(number).get("/search/?q=magnesium")
         assert response.status_code == 200 and "X-Page-Cache" not in response
     assert pages.stored_page("/search/?q=magnesium") is None
-    assert Client().get("/search/?q=magnesium")["X-Page-Cache"] == "miss"  # the third time: stored
+    assert visitor(2).get("/search/?q=magnesium")["X-Page-Cache"] == "miss"  # the third client: stored
     with django_assert_num_queries(0):
         shared = Client().get("/search/?q=magnesium")
     assert shared["X-Page-Cache"] == "hit"
@@ -231,25 +236,48 @@ def test_only_a_searchs_one_spelling_is_ever_shared(query):
 def test_a_query_in_any_script_is_shared_in_the_spelling_the_search_box_sends():
     make_article(title="Магний и усталость")
     spelled = "/search/?" + urlencode({"q": "магний усталость"})  # UTF-8, percent-encoded, + for spaces
-    assert [Client().get(spelled).get("X-Page-Cache") for _ in range(4)] == [None, None, "miss", "hit"]
+    assert [visitor(number).get(spelled).get("X-Page-Cache") for number in range(4)] == [None, None, "miss", "hit"]
 
 
 def test_no_more_than_the_popular_page_budget_is_stored_a_generation(settings):
     settings.PAGE_CACHE_POPULAR_PAGES = 2
     make_article(title="Magnesium, potassium and zinc")
     for word in ("magnesium", "potassium", "zinc"):
-        for _ in range(3):
-            Client().get(f"/search/?q={word}")
+        for number in range(3):
+            visitor(number).get(f"/search/?q={word}")
     assert pages.stored_page("/search/?q=magnesium") and pages.stored_page("/search/?q=potassium")
     assert pages.stored_page("/search/?q=zinc") is None
     pages.content_changed()  # a new generation: a new budget, and counts from zero
-    assert [Client().get("/search/?q=zinc").get("X-Page-Cache") for _ in range(4)] == [None, None, "miss", "hit"]
+    asked = [visitor(number).get("/search/?q=zinc").get("X-Page-Cache") for number in range(4)]
+    assert asked == [None, None, "miss", "hit"]
+
+
+def test_one_client_asking_a_search_again_and_again_does_not_make_it_popular(django_assert_num_queries):
+    make_article(title="Magnesium basics")
+    same_address = [Client(REMOTE_ADDR="203.0.113.5").get("/search/?q=magnesium") for _ in range(10)]
+    assert [response.get("X-Page-Cache") for response in same_address] == [None] * 10
+    assert pages.stored_page("/search/?q=magnesium") is None
+    ipv6 = [Client(REMOTE_ADDR=f"2001:db8:1:2::{number}").get("/search/?q=magnesium") for number in range(1, 4)]
+    assert [response.get("X-Page-Cache") for response in ipv6] == [None, None, None]  # one /64: one client
+    assert visitor(0).get("/search/?q=magnesium")["X-Page-Cache"] == "miss"  # the third client stores it
+
+
+def test_one_client_cannot_spend_the_popular_page_budget(settings):
+    settings.PAGE_CACHE_POPULAR_PAGES, settings.SEARCH_LIMIT_PER_MINUTE = 5, 0
+    make_article(title="Magnesium, potassium and zinc")
+    client = Client(REMOTE_ADDR="203.0.113.5")
+    for number in range(10):  # twice the budget
+        for _ in range(3):
+            assert "X-Page-Cache" not in client.get(f"/search/?q=magnesium+{number}")
+    for word in ("magnesium", "potassium", "zinc"):  # the whole budget is left for queries many ask
+        assert [visitor(number).get(f"/search/?q={word}").get("X-Page-Cache") for number in range(3)][-1] == "miss"
+    assert all(pages.stored_page(f"/search/?q={word}") for word in ("magnesium", "potassium", "zinc"))
 
 
 def test_a_shared_search_shows_a_changed_guide_at_once():
     guide = make_article(title="Magnesium basics")
-    for _ in range(4):
-        Client().get("/search/?q=magnesium")
+    for number in range(4):
+        visitor(number).get("/search/?q=magnesium")
     guide.title = "Magnesium, the basics"
     guide.save()
     assertContains(Client().get("/search/?q=magnesium"), "Magnesium, the basics")
@@ -274,13 +302,15 @@ def test_every_page_has_the_search_box_in_its_header(client):
 
 
 @pytest.mark.parametrize("matches", [3, 30])
-def test_a_search_page_costs_the_same_queries_however_many_guides_match(client, matches, django_assert_num_queries):
+def test_a_search_page_costs_the_same_queries_however_many_guides_match(
+    client, matches, django_assert_num_queries, search_time_limit_queries
+):
     for number in range(matches):
         make_article(title=f"Magnesium guide {number}")
     make_product(name="Magnesium tablets")
     client.get("/search/?q=magnesium")  # the footer's links are read once, then cached
     # The guides and the products: a count and a page of each.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(4 + search_time_limit_queries):
         assert client.get("/search/?q=magnesium").status_code == 200
 
 
@@ -349,3 +379,52 @@ def test_deleting_one_faq_still_takes_its_words_out_of_search(client):
     FAQ.objects.filter(pk=doomed.pk).delete()
     assert "Sleep and recovery" not in client.get("/search/", {"q": "potassium"}).text
     assert "Sleep and recovery" in client.get("/search/", {"q": "zinc"}).text
+
+
+def test_rendered_searches_are_limited_per_client_address_with_a_429(settings):
+    settings.SEARCH_LIMIT_PER_MINUTE = 3
+    make_article(title="Magnesium, potassium and zinc")
+    client = Client(REMOTE_ADDR="203.0.113.5")
+    assert [client.get("/search/", {"q": word}).status_code for word in ("zinc", "iron", "zinc")] == [200] * 3
+
+    refused = client.get("/search/", {"q": "magnesium"})
+    assertContains(refused, "You have searched many times in the last minute.", status_code=429)
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert "no-store" in refused["Cache-Control"]
+    assert results(refused, "guide-results") == []
+    assertContains(client.get("/search/"), "Type what you are looking for")  # no query: nothing to count
+    assert visitor(1).get("/search/", {"q": "magnesium"}).status_code == 200  # another address
+
+
+def test_a_search_served_from_the_page_cache_is_not_counted_and_a_429_is_never_stored(settings):
+    settings.SEARCH_LIMIT_PER_MINUTE = 1
+    make_article(title="Magnesium basics")
+    assert [visitor(number).get("/search/?q=magnesium").status_code for number in range(2)] == [200, 200]
+    third = visitor(2)
+    assert third.get("/search/?q=zinc").status_code == 200  # its one search this minute
+    assert third.get("/search/?q=magnesium").status_code == 429  # the third client: popular, but refused
+    assert pages.stored_page("/search/?q=magnesium") is None
+
+    assert visitor(3).get("/search/?q=magnesium")["X-Page-Cache"] == "miss"
+    shared = third.get("/search/?q=magnesium")  # over its limit, but served from the cache
+    assert (shared.status_code, shared["X-Page-Cache"]) == (200, "hit")
+
+
+def test_a_search_the_database_takes_too_long_on_is_cut_and_answered_with_a_503(settings, caplog):
+    needs_postgresql()
+    settings.SEARCH_STATEMENT_TIMEOUT_MS = 200
+    # Another connection holds the guides' table: the search's first query waits for it, as long as a
+    # costly query would run, until PostgreSQL cuts it.
+    other = connection.get_new_connection(connection.get_connection_params())
+    try:
+        other.execute("SET idle_in_transaction_session_timeout = '3s'")  # without the limit: a failure, not a hang
+        other.execute("BEGIN")
+        other.execute("LOCK TABLE articles_article IN ACCESS EXCLUSIVE MODE")
+        response = Client().get("/search/", {"q": "magnesium"})
+    finally:
+        other.close()
+    assertContains(response, "That search took too long; try fewer or more specific words.", status_code=503)
+    assert "no-store" in response["Cache-Control"]
+    assert "A search was cut by its statement timeout (200 ms)" in caplog.text
+    assert "magnesium" not in caplog.text
+    assertContains(Client().get("/search/", {"q": "magnesium"}), "No results for “magnesium”.")

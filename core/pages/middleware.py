@@ -16,6 +16,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.http.request import split_domain_port
 from django.urls import Resolver404, resolve
@@ -24,6 +25,7 @@ from django.utils.cache import patch_cache_control
 from core.cache import counted
 from core.canonical import canonical_host, kept_query
 from core.pages.storage import cached, local, page_key, split_page, store
+from core.ratelimits import client_network
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 POPULAR_SLOTS = 4096  # counters of how often pages shared once popular were asked, a generation
@@ -81,15 +83,21 @@ def shared_path(request) -> str | None:
 
 def _popular_enough(request, key: str, current: str) -> bool:
     """Whether a page just missed may be stored: always, for a view shared from its first visit; for
-    one shared once popular, when the page has been asked for `popular_after` times in this generation
-    and the generation's PAGE_CACHE_POPULAR_PAGES are not all stored. The counts are kept in a fixed
-    number of slots (POPULAR_SLOTS a generation, expiring with it), so junk queries add no keys either;
-    two pages sharing a slot only become popular a little sooner."""
+    one shared once popular, when the page has been asked for by `popular_after` clients in this
+    generation and the generation's PAGE_CACHE_POPULAR_PAGES are not all stored. The counts are kept in
+    a fixed number of slots (POPULAR_SLOTS a generation, expiring with it), so junk queries add no
+    counters; two pages sharing a slot only become popular a little sooner.
+
+    A client network counts once a slot: a marker per (client, slot), expiring with the generation,
+    says it asked already. So one address cannot make a query popular, nor spend the budget alone by
+    asking many queries often; it adds at most POPULAR_SLOTS small markers a generation."""
     after = getattr(_shared_view_at(request.path_info, settings.ROOT_URLCONF), "popular_after", 0)
     if not after:
         return True
     slot = zlib.crc32(key.encode()) % POPULAR_SLOTS
-    if counted(f"pages:asked:{current}:{slot}", settings.PAGE_CACHE_SECONDS) < after:
+    client = zlib.crc32(client_network(request).encode())
+    first_asking = cache.add(f"pages:asker:{current}:{slot}:{client:x}", 1, settings.PAGE_CACHE_SECONDS)
+    if not first_asking or counted(f"pages:asked:{current}:{slot}", settings.PAGE_CACHE_SECONDS) < after:
         return False
     return 0 < counted(f"pages:popular:{current}", settings.PAGE_CACHE_SECONDS) <= settings.PAGE_CACHE_POPULAR_PAGES
 

@@ -4,8 +4,10 @@ uses counted when an order is placed, one order at a time."""
 import threading
 from datetime import timedelta
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -80,14 +82,20 @@ def test_a_percentage_is_rounded_to_the_cent():
     assert coupon.discount_on(Decimal("18.50")) == Decimal("2.31")
 
 
+UNUSABLE = "That code cannot be used. Check it and try again."
+CLOSED = {
+    "switched off": {"is_active": False},
+    "expired": {"ends_at": timezone.now() - timedelta(days=1)},
+    "not yet valid": {"starts_at": timezone.now() + timedelta(days=1)},
+    "used up": {"usage_limit": 2, "times_used": 2},
+}
+
+
 @pytest.mark.parametrize(
     ("coupon", "typed", "message"),
     [
-        (None, "NOPE", "We do not know the code NOPE. Check it and try again."),
-        ({"is_active": False}, "CODE", "The code CODE is not valid any more."),
-        ({"ends_at": timezone.now() - timedelta(days=1)}, "CODE", "The code CODE expired on"),
-        ({"starts_at": timezone.now() + timedelta(days=1)}, "CODE", "The code CODE can be used from"),
-        ({"usage_limit": 2, "times_used": 2}, "CODE", "The code CODE has been used up."),
+        (None, "NOPE", UNUSABLE),
+        *((closed, "CODE", UNUSABLE) for closed in CLOSED.values()),
         ({"minimum_subtotal": Decimal("50.00")}, "CODE", "The code CODE needs a subtotal of $50.00: add $10.00 more."),
         (None, "", "Type a coupon code."),
         (None, "<script>", "A coupon code is letters, digits, hyphens or underscores."),
@@ -99,11 +107,51 @@ def test_a_code_that_cannot_be_used_is_explained_and_the_cart_is_kept(shopper, c
         make_coupon(code="CODE", **coupon)
     response = apply(shopper, typed)
     assert response.status_code == 400
-    assert coupon_error(response).startswith(message)
+    assert coupon_error(response) == message
     assert response.context["cart"].count == 2
     code_input = find_all(parse(response.content), "input", id="id_code")[0]
     assert dict(code_input.attributes).get("value", "") == typed  # what was typed is kept
     assertNotContains(shopper.get("/cart/"), "applied:")
+
+
+def test_a_closed_code_is_answered_exactly_as_a_code_that_does_not_exist(shopper):
+    """Switched off, expired, not yet valid, used up or never made: tries tell nothing about which codes exist."""
+    answers = {"missing": apply(shopper, "code")}
+    for name, closed in CLOSED.items():
+        coupon = make_coupon(code="CODE", **closed)
+        answers[name] = apply(shopper, "code")
+        coupon.delete()
+    assert {(response.status_code, coupon_error(response)) for response in answers.values()} == {(400, UNUSABLE)}
+    forms = {str(find_all(parse(response.content), "form", action="/cart/coupon/")) for response in answers.values()}
+    assert len(forms) == 1
+
+
+def test_coupon_tries_are_limited_per_session_with_a_429(shopper, settings):
+    settings.COUPON_TRIES_PER_SESSION, settings.COUPON_TRIES_PER_ADDRESS = 3, 100
+    make_coupon(code="SPRING10")
+    assert [apply(shopper, f"GUESS{number}").status_code for number in range(3)] == [400] * 3
+
+    refused = apply(shopper, "SPRING10")  # even the right code, once over the limit
+    assert refused.status_code == 429
+    assert coupon_error(refused).startswith("You have tried many codes in a short while. Please try again in ")
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    assert refused.context["cart"].count == 2
+    assertNotContains(shopper.get("/cart/"), "applied:")
+    another = Client()  # another browser on the same network
+    another.post("/cart/add/", {"product": refused.context["cart"].lines[0].product.pk, "quantity": 1})
+    assert apply(another, "SPRING10").status_code == 302
+
+
+def test_coupon_tries_are_limited_per_client_address_whatever_the_session(settings, product):
+    settings.COUPON_TRIES_PER_SESSION, settings.COUPON_TRIES_PER_ADDRESS = 100, 3
+    guesses = [Client(REMOTE_ADDR="203.0.113.5").post("/cart/coupon/", {"code": f"GUESS{n}"}) for n in range(4)]
+    assert [response.status_code for response in guesses] == [400, 400, 400, 429]
+    assert Client(REMOTE_ADDR="198.51.100.7").post("/cart/coupon/", {"code": "GUESS9"}).status_code == 400
+
+
+def test_coupon_tries_default_to_ten_an_hour_per_session_and_thirty_per_address(settings):
+    assert settings.COUPON_TRIES_WINDOW_SECONDS == 3600
+    assert (settings.COUPON_TRIES_PER_SESSION, settings.COUPON_TRIES_PER_ADDRESS) == (10, 30)
 
 
 def test_removing_the_coupon(shopper):
@@ -150,6 +198,30 @@ def test_the_per_email_limit_counts_the_customers_orders(shopper, product):
     response = shopper.post("/checkout/", data)
     assertContains(response, "The code WELCOME has been used with", status_code=409)
     assert Order.objects.count() == 1
+
+
+@pytest.mark.parametrize("spelled", ["alice+1@example.com", "a.lice@example.com", "A.L.ICE+shop@Example.COM"])
+def test_a_one_per_customer_code_counts_every_spelling_of_one_mailbox(product, spelled):
+    make_bank_transfer()
+    make_coupon(code="WELCOME", per_email_limit=1)
+    first = Client()
+    first.post("/cart/add/", {"product": product.pk, "quantity": 1})
+    apply(first, "WELCOME")
+    place_order_through_checkout(first, email="alice@example.com")
+
+    again = Client()
+    again.post("/cart/add/", {"product": product.pk, "quantity": 1})
+    apply(again, "WELCOME")
+    response = again.post("/checkout/", CUSTOMER | checkout_fields(again.get("/checkout/")) | {"email": spelled})
+    assertContains(response, f"The code WELCOME has been used with {spelled} as often as it may be.", status_code=409)
+    assert list(Order.objects.values_list("email", "mailbox")) == [("alice@example.com", "alice@example.com")]
+
+
+def test_orders_placed_before_the_mailbox_column_are_counted_by_it_too(shopper):
+    place_order_through_checkout(shopper, email="A.Lice+old@Example.com")
+    Order.objects.update(mailbox="")  # as the column was added
+    import_module("orders.migrations.0009_order_mailbox").fill_mailboxes(apps, None)
+    assert Order.objects.get().mailbox == "alice@example.com"
 
 
 def test_a_visitor_with_a_coupon_gets_the_guide_rendered_with_their_discount(shopper, product):

@@ -64,12 +64,12 @@ def test_the_session_limit_survives_the_new_session_key_each_order_brings(produc
     assert Order.objects.count() == 2
 
 
-def test_one_email_address_is_limited_across_sessions_whatever_its_case_or_tag(product, limits):
+def test_one_email_address_is_limited_across_sessions_whatever_its_case_tag_or_dots(product, limits):
     limits.ORDER_LIMIT_PER_EMAIL = 1
     first, form = ready_to_order(product, email="victim@example.com")
     assert first.post("/checkout/", form).status_code == 302
 
-    second, form = ready_to_order(product, email="Victim+shop@Example.COM")
+    second, form = ready_to_order(product, email="V.ictim+shop@Example.COM")
     assertContains(second.post("/checkout/", form), REFUSED, status_code=429)
     third, form = ready_to_order(product, email="someone.else@example.com")
     assert third.post("/checkout/", form).status_code == 302

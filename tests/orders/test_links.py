@@ -151,3 +151,33 @@ def test_tracking_is_limited_per_client_address_matching_or_not(order, settings)
     response = Client().post("/orders/track/", {"number": order.number, "email": "sam@example.com"})
     assert response.status_code == 429
     assert link_tasks() == []
+
+
+def test_a_stranger_who_knows_the_email_cannot_lock_its_owner_out_of_tracking(order, settings):
+    settings.TRACK_LIMIT_PER_EMAIL_AND_ADDRESS, settings.TRACK_LIMIT_PER_EMAIL = 3, 20
+    tries = {"number": "AAAA-AAAA", "email": "sam@example.com"}
+    stranger = [Client().post("/orders/track/", tries, REMOTE_ADDR="198.51.100.66").status_code for _ in range(6)]
+    assert stranger == [302, 302, 302, 429, 429, 429]
+
+    response = Client().post(
+        "/orders/track/", {"number": order.number, "email": "sam@example.com"}, REMOTE_ADDR="203.0.113.5"
+    )
+    assert response.status_code == 302
+    assert [task.args_kwargs["args"] for task in link_tasks()] == [[order.pk]]
+
+
+def test_one_email_has_a_ceiling_across_addresses_and_refused_tries_do_not_count_against_it(order, settings):
+    settings.TRACK_LIMIT_PER_EMAIL_AND_ADDRESS, settings.TRACK_LIMIT_PER_EMAIL = 2, 4
+    tries = {"number": order.number, "email": "sam@example.com"}
+    first = [Client().post("/orders/track/", tries, REMOTE_ADDR="198.51.100.1").status_code for _ in range(5)]
+    second = [Client().post("/orders/track/", tries, REMOTE_ADDR="198.51.100.2").status_code for _ in range(2)]
+    folded = tries | {"email": "S.am+x@example.com"}  # the same mailbox
+    third = Client().post("/orders/track/", folded, REMOTE_ADDR="198.51.100.3")
+    assert (first, second, third.status_code) == ([302, 302, 429, 429, 429], [302, 302], 429)
+    assertContains(third, "We send only a few order links at a time", status_code=429)
+    assert len(link_tasks()) == 4
+
+
+def test_tracking_limits_default_to_three_per_email_and_address_ten_per_address_twenty_per_email(settings):
+    assert settings.TRACK_LIMIT_PER_EMAIL_AND_ADDRESS == 3
+    assert (settings.TRACK_LIMIT_PER_ADDRESS, settings.TRACK_LIMIT_PER_EMAIL) == (10, 20)
