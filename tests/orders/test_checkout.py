@@ -121,6 +121,8 @@ def test_empty_cart_cannot_check_out(client):
     ("field", "value", "message"),
     [
         ("email", "not-an-email", "Enter a valid email address."),
+        # Of valid form, and longer than the column (a DataError on PostgreSQL once).
+        ("email", "a" * 250 + "@example.com", "Ensure this value has at most 254 characters (it has 262)."),
         ("postcode", "<script>", "Enter a valid postcode, for example EC1Y 8SY or GIR 0AA."),
         ("name", "", "This field is required."),
         ("address", "", "This field is required."),
