@@ -10,7 +10,7 @@ from crispy_forms.layout import Div, Fieldset
 from django import forms
 from django.utils.text import capfirst
 
-from orders.validators import one_line
+from fatigue_site.validators import one_line
 
 DEFAULT_COUNTRY = "US"
 UPDATE_BUTTON = "update_address"  # the submit button that shows the chosen country's fields and places nothing

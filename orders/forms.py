@@ -4,10 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundWidget
 
+from fatigue_site.validators import one_line
 from orders import payment
 from orders.addresses import AddressForm, country_name
 from orders.models import Order, PaymentMethod
-from orders.validators import one_line
 
 # Django's form EmailField allows 320 characters, its model EmailField stores 254.
 EMAIL_LENGTH = Order._meta.get_field("email").max_length
