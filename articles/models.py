@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 from articles import markdown
 from cart import images
 from fatigue_site import search
-from fatigue_site.validators import one_line
+from fatigue_site.validators import multi_line, one_line
 
 WORDS_PER_MINUTE = 200
 
@@ -45,7 +45,7 @@ class CategoryQuerySet(models.QuerySet):
 class Category(models.Model):
     name = models.CharField(max_length=100, unique=True, validators=[one_line])
     slug = models.SlugField(max_length=100, unique=True, validators=[one_line])
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[multi_line])
 
     objects = CategoryQuerySet.as_manager()
 
@@ -102,7 +102,11 @@ class Author(models.Model):
         help_text="Shown after the name, e.g. a professional qualification. A medical reviewer needs them.",
         validators=[one_line],
     )
-    bio = models.TextField(blank=True, help_text="A few sentences: their background and what they write or review.")
+    bio = models.TextField(
+        blank=True,
+        help_text="A few sentences: their background and what they write or review.",
+        validators=[multi_line],
+    )
     photo = models.ImageField(
         upload_to="people/",
         blank=True,
@@ -218,7 +222,9 @@ class Article(models.Model):
     summary = models.CharField(
         max_length=160, help_text="One sentence; used as the page's meta description.", validators=[one_line]
     )
-    body = models.TextField(help_text="Markdown. Start sections with '## ' headings; they form the contents list.")
+    body = models.TextField(
+        help_text="Markdown. Start sections with '## ' headings; they form the contents list.", validators=[multi_line]
+    )
     body_html = models.TextField(editable=False, default="")
     toc = models.JSONField(editable=False, default=list)
     cited = models.JSONField(editable=False, default=list)  # the keys of the sources the body cites
@@ -391,7 +397,7 @@ def _delete_hero_image_with_article(sender, instance: Article, **kwargs) -> None
 class FAQ(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="faqs")
     question = models.CharField(max_length=300, validators=[one_line])
-    answer = models.TextField(help_text="Markdown.")
+    answer = models.TextField(help_text="Markdown.", validators=[multi_line])
     answer_html = models.TextField(editable=False, default="")
     order = models.PositiveIntegerField(default=0)
 
@@ -557,7 +563,7 @@ class EditorialPage(models.Model):
     summary = models.CharField(
         max_length=160, help_text="One sentence; used as the page's meta description.", validators=[one_line]
     )
-    body = models.TextField(help_text="Markdown, as in guides.")
+    body = models.TextField(help_text="Markdown, as in guides.", validators=[multi_line])
     body_html = models.TextField(editable=False, default="")
     show_in_footer = models.BooleanField(default=True)
     footer_order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first in the footer.")

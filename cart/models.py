@@ -14,7 +14,7 @@ from django.utils import timezone
 from cart import claims, images
 from cart.money import format_money
 from fatigue_site import search
-from fatigue_site.validators import one_line
+from fatigue_site.validators import multi_line, one_line
 
 MONEY_VALIDATORS = [MinValueValidator(Decimal("0.01"))]
 
@@ -35,7 +35,9 @@ class ProductCategory(models.Model):
 
     name = models.CharField(max_length=100, unique=True, validators=[one_line])
     slug = models.SlugField(max_length=100, unique=True, validators=[one_line])
-    description = models.TextField(blank=True, help_text="A sentence or two: the category's page shows it.")
+    description = models.TextField(
+        blank=True, help_text="A sentence or two: the category's page shows it.", validators=[multi_line]
+    )
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first in the shop's categories.")
 
     objects = ProductCategoryQuerySet.as_manager()
@@ -92,7 +94,7 @@ class Product(models.Model):
     slug = models.SlugField(max_length=150, unique=True, validators=[one_line])
     sku = models.CharField("SKU", max_length=40, unique=True, validators=[one_line])
     short_description = models.CharField(max_length=250, validators=[one_line])
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[multi_line])
     category = models.ForeignKey(
         ProductCategory,
         on_delete=models.PROTECT,
@@ -230,9 +232,11 @@ class SupplementFacts(models.Model):
         max_length=60, help_text="As on the label, e.g. “2 capsules”.", validators=[one_line]
     )
     servings_per_container = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    other_ingredients = models.TextField(blank=True, help_text="E.g. the capsule shell, fillers.")
-    allergens = models.TextField(blank=True)
-    warnings = models.TextField(blank=True)
+    other_ingredients = models.TextField(
+        blank=True, help_text="E.g. the capsule shell, fillers.", validators=[multi_line]
+    )
+    allergens = models.TextField(blank=True, validators=[multi_line])
+    warnings = models.TextField(blank=True, validators=[multi_line])
     demo_values = models.BooleanField(
         default=False,
         help_text="The label says “Demo values, not a real product\u2019s label”. Untick once the values are real.",

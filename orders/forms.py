@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundWidget
 
-from fatigue_site.validators import one_line
+from fatigue_site.validators import multi_line, one_line
 from orders import payment
 from orders.addresses import AddressForm, country_name
 from orders.models import Order, PaymentMethod
@@ -34,7 +34,11 @@ class CheckoutForm(AddressForm):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     notes = forms.CharField(
-        max_length=1000, required=False, label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 3})
+        max_length=1000,
+        required=False,
+        label="Notes (optional)",
+        validators=[multi_line],
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     # What the visitor saw: a token against double submits and the total they agreed to.
     token = forms.CharField(max_length=Order._meta.get_field("idempotency_key").max_length, widget=forms.HiddenInput)

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from cart.models import Product
-from fatigue_site.validators import one_line
+from fatigue_site.validators import multi_line, one_line
 from orders import addresses
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read out on the phone
@@ -45,7 +45,9 @@ class PaymentMethod(models.Model):
     bank_name = models.CharField("bank", max_length=120, blank=True, validators=[one_line])
     account_number = models.CharField("IBAN or account number", max_length=50, blank=True, validators=[one_line])
     bank_code = models.CharField("sort code or BIC", max_length=20, blank=True, validators=[one_line])
-    instructions = models.TextField(blank=True, help_text="Shown to the shopper after ordering and in the email.")
+    instructions = models.TextField(
+        blank=True, help_text="Shown to the shopper after ordering and in the email.", validators=[multi_line]
+    )
 
     objects = PaymentMethodQuerySet.as_manager()
 
@@ -93,7 +95,7 @@ class Order(models.Model):
     city = models.CharField(max_length=100, blank=True, validators=[one_line])
     region = models.CharField("state or region", max_length=100, blank=True, validators=[one_line])
     country = models.CharField(max_length=2, validators=[one_line])
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, validators=[multi_line])
     subtotal = models.DecimalField(max_digits=10, decimal_places=2)
     coupon_code = models.CharField(max_length=40, blank=True, editable=False)
     discount = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"), editable=False)

@@ -38,7 +38,8 @@ def project_form_classes() -> set[type[forms.BaseForm]]:
     for app in APPS:
         package = importlib.import_module(app)
         for module in pkgutil.walk_packages(package.__path__, f"{app}."):
-            if not any(part in module.name for part in (".migrations", ".management", ".testing")):
+            skipped = (".migrations", ".management", ".testing", ".wsgi", ".asgi")  # no forms; side effects
+            if not any(part in module.name for part in skipped):
                 importlib.import_module(module.name)
     found, todo = set(), [forms.BaseForm]
     while todo:

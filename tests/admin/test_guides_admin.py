@@ -131,10 +131,17 @@ def test_validation_tells_the_editor_what_to_fix(login_as, overrides, message):
     assert not Article.objects.filter(title="Sleep and recovery").exists()
 
 
-@pytest.mark.parametrize("field", ["title", "summary", "hero_image_alt"])
-def test_a_one_line_field_with_a_control_character_is_refused_with_a_message(login_as, field):
+ONE_LINE = "Write this on one line, without line breaks, tabs or other control characters."
+MULTI_LINE = "Remove the control characters (such as ESC, often pasted from another program) from this text"
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [("title", ONE_LINE), ("summary", ONE_LINE), ("hero_image_alt", ONE_LINE), ("body", MULTI_LINE)],
+)
+def test_a_control_character_is_refused_with_a_message(login_as, field, message):
     response = login_as("Editors").post(ADD_URL, guide_data(**{field: "Sleep\x1b and recovery"}))
-    assertContains(response, "Write this on one line, without line breaks, tabs or other control characters.")
+    assertContains(response, message)
     assert not Article.objects.exists()
 
 

@@ -180,6 +180,12 @@ def test_values_as_long_as_a_field_takes_are_placed_or_refused_and_always_fit_th
     assert values_longer_than_their_columns() == []
 
 
+def test_notes_refuse_control_characters_other_than_line_breaks_and_tabs(filled_cart, checkout_form):
+    response = filled_cart.post("/checkout/", checkout_form(notes="Ring twice.\x1b[2J"))
+    assertContains(response, "Remove the control characters (such as ESC", status_code=400)
+    assert not Order.objects.exists()
+
+
 def test_names_in_any_script_and_notes_on_several_lines_are_accepted(filled_cart, checkout_form):
     name = "Zoë O’Brien-Łukasik 王小明 क्\u200dष"  # a zero-width joiner: a format character, not a control
     response = filled_cart.post("/checkout/", checkout_form(name=name, notes="Ring twice.\r\nLeave at the door."))
