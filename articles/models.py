@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from articles import markdown
 from core import images, search
+from core.validators import multi_line, one_line
 
 WORDS_PER_MINUTE = 200
 
@@ -41,9 +42,9 @@ class CategoryQuerySet(models.QuerySet):
 
 
 class Category(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=100, unique=True, validators=[one_line])
+    slug = models.SlugField(max_length=100, unique=True, validators=[one_line])
+    description = models.TextField(blank=True, validators=[multi_line])
 
     objects = CategoryQuerySet.as_manager()
 
@@ -84,17 +85,27 @@ class AuthorQuerySet(models.QuerySet):
 class Author(models.Model):
     """A person named on guides: a writer, a medical reviewer, or both. Each has a page."""
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[one_line])
     slug = models.SlugField(
-        max_length=120, unique=True, help_text="The end of their page's address: /people/this-part/."
+        max_length=120,
+        unique=True,
+        help_text="The end of their page's address: /people/this-part/.",
+        validators=[one_line],
     )
-    role = models.CharField(max_length=120, blank=True, help_text="e.g. Health writer, Medical reviewer.")
+    role = models.CharField(
+        max_length=120, blank=True, help_text="e.g. Health writer, Medical reviewer.", validators=[one_line]
+    )
     credentials = models.CharField(
         max_length=200,
         blank=True,
         help_text="Shown after the name, e.g. a professional qualification. A medical reviewer needs them.",
+        validators=[one_line],
     )
-    bio = models.TextField(blank=True, help_text="A few sentences: their background and what they write or review.")
+    bio = models.TextField(
+        blank=True,
+        help_text="A few sentences: their background and what they write or review.",
+        validators=[multi_line],
+    )
     photo = models.ImageField(
         upload_to="people/",
         blank=True,
@@ -104,7 +115,7 @@ class Author(models.Model):
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_alt = models.CharField("photo alt text", max_length=200, blank=True)
+    photo_alt = models.CharField("photo alt text", max_length=200, blank=True, validators=[one_line])
 
     objects = AuthorQuerySet.as_manager()
 
@@ -201,10 +212,14 @@ class Article(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
-    summary = models.CharField(max_length=160, help_text="One sentence; used as the page's meta description.")
-    body = models.TextField(help_text="Markdown. Start sections with '## ' headings; they form the contents list.")
+    title = models.CharField(max_length=200, validators=[one_line])
+    slug = models.SlugField(max_length=200, unique=True, validators=[one_line])
+    summary = models.CharField(
+        max_length=160, help_text="One sentence; used as the page's meta description.", validators=[one_line]
+    )
+    body = models.TextField(
+        help_text="Markdown. Start sections with '## ' headings; they form the contents list.", validators=[multi_line]
+    )
     body_html = models.TextField(editable=False, default="")
     toc = models.JSONField(editable=False, default=list)
     cited = models.JSONField(editable=False, default=list)  # the keys of the sources the body cites
@@ -217,7 +232,7 @@ class Article(models.Model):
     )
     hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    hero_image_alt = models.CharField("hero image alt text", max_length=200, blank=True)
+    hero_image_alt = models.CharField("hero image alt text", max_length=200, blank=True, validators=[one_line])
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
     author = models.ForeignKey(Author, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     reviewed_by = models.ForeignKey(
@@ -376,8 +391,8 @@ def _delete_hero_image_with_article(sender, instance: Article, **kwargs) -> None
 
 class FAQ(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="faqs")
-    question = models.CharField(max_length=300)
-    answer = models.TextField(help_text="Markdown.")
+    question = models.CharField(max_length=300, validators=[one_line])
+    answer = models.TextField(help_text="Markdown.", validators=[multi_line])
     answer_html = models.TextField(editable=False, default="")
     order = models.PositiveIntegerField(default=0)
 
@@ -431,7 +446,7 @@ class ArticleProduct(models.Model):
 class SlugRedirect(models.Model):
     """An old address of a guide whose slug changed after it was published."""
 
-    old_slug = models.SlugField(max_length=200, unique=True)
+    old_slug = models.SlugField(max_length=200, unique=True, validators=[one_line])
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -454,14 +469,18 @@ class Reference(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
     order = models.PositiveIntegerField(default=0)
-    key = models.SlugField(max_length=40, help_text="Cite it in the body as [^key], e.g. [^nhs-fatigue].")
-    authors = models.CharField(max_length=300, blank=True, help_text="e.g. Smith J, Jones K; or an organisation.")
-    title = models.CharField(max_length=400)
-    publisher = models.CharField("publisher or journal", max_length=200, blank=True)
+    key = models.SlugField(
+        max_length=40, help_text="Cite it in the body as [^key], e.g. [^nhs-fatigue].", validators=[one_line]
+    )
+    authors = models.CharField(
+        max_length=300, blank=True, help_text="e.g. Smith J, Jones K; or an organisation.", validators=[one_line]
+    )
+    title = models.CharField(max_length=400, validators=[one_line])
+    publisher = models.CharField("publisher or journal", max_length=200, blank=True, validators=[one_line])
     year = models.PositiveSmallIntegerField(null=True, blank=True)
-    url = models.URLField("URL", max_length=500, blank=True)
-    doi = models.CharField("DOI", max_length=200, blank=True, validators=[DOI_FORMAT])
-    pmid = models.CharField("PubMed ID", max_length=9, blank=True, validators=[PMID_FORMAT])
+    url = models.URLField("URL", max_length=500, blank=True, validators=[one_line])
+    doi = models.CharField("DOI", max_length=200, blank=True, validators=[one_line, DOI_FORMAT])
+    pmid = models.CharField("PubMed ID", max_length=9, blank=True, validators=[one_line, PMID_FORMAT])
     accessed = models.DateField(null=True, blank=True, help_text="When the URL was last read.")
     checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     check_status = models.PositiveSmallIntegerField("HTTP status", null=True, blank=True, editable=False)
@@ -529,14 +548,17 @@ class EditorialPageQuerySet(models.QuerySet):
 class EditorialPage(models.Model):
     """A page editors keep beside the guides, at the site's root (/about/, /editorial-policy/, /terms/)."""
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[one_line])
     slug = models.SlugField(
         max_length=100,
         unique=True,
         help_text="The page's address: about makes /about/. It must not be one the site uses already.",
+        validators=[one_line],
     )
-    summary = models.CharField(max_length=160, help_text="One sentence; used as the page's meta description.")
-    body = models.TextField(help_text="Markdown, as in guides.")
+    summary = models.CharField(
+        max_length=160, help_text="One sentence; used as the page's meta description.", validators=[one_line]
+    )
+    body = models.TextField(help_text="Markdown, as in guides.", validators=[multi_line])
     body_html = models.TextField(editable=False, default="")
     show_in_footer = models.BooleanField(default=True)
     footer_order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first in the footer.")

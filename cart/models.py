@@ -14,6 +14,7 @@ from django.utils import timezone
 from cart import claims
 from core import images, search
 from core.money import format_money
+from core.validators import multi_line, one_line
 
 MONEY_VALIDATORS = [MinValueValidator(Decimal("0.01"))]
 
@@ -32,9 +33,11 @@ class ProductCategoryQuerySet(models.QuerySet):
 class ProductCategory(models.Model):
     """A shelf of the shop (Supplements, Recovery equipment), with its own page at /shop/category/<slug>/."""
 
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True, help_text="A sentence or two: the category's page shows it.")
+    name = models.CharField(max_length=100, unique=True, validators=[one_line])
+    slug = models.SlugField(max_length=100, unique=True, validators=[one_line])
+    description = models.TextField(
+        blank=True, help_text="A sentence or two: the category's page shows it.", validators=[multi_line]
+    )
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first in the shop's categories.")
 
     objects = ProductCategoryQuerySet.as_manager()
@@ -87,11 +90,11 @@ class Product(models.Model):
         EQUIPMENT = "equipment", "Equipment"
         OTHER = "other", "Other"
 
-    name = models.CharField(max_length=150)
-    slug = models.SlugField(max_length=150, unique=True)
-    sku = models.CharField("SKU", max_length=40, unique=True)
-    short_description = models.CharField(max_length=250)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=150, validators=[one_line])
+    slug = models.SlugField(max_length=150, unique=True, validators=[one_line])
+    sku = models.CharField("SKU", max_length=40, unique=True, validators=[one_line])
+    short_description = models.CharField(max_length=250, validators=[one_line])
+    description = models.TextField(blank=True, validators=[multi_line])
     category = models.ForeignKey(
         ProductCategory,
         on_delete=models.PROTECT,
@@ -127,7 +130,7 @@ class Product(models.Model):
     )
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_alt = models.CharField("image alt text", max_length=200, blank=True)
+    image_alt = models.CharField("image alt text", max_length=200, blank=True, validators=[one_line])
     renditions = models.JSONField(default=list, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -225,11 +228,15 @@ class SupplementFacts(models.Model):
     """What a supplement's label says about a serving, beside its ingredients (Ingredient)."""
 
     product = models.OneToOneField(Product, on_delete=models.CASCADE, related_name="facts")
-    serving_size = models.CharField(max_length=60, help_text="As on the label, e.g. “2 capsules”.")
+    serving_size = models.CharField(
+        max_length=60, help_text="As on the label, e.g. “2 capsules”.", validators=[one_line]
+    )
     servings_per_container = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    other_ingredients = models.TextField(blank=True, help_text="E.g. the capsule shell, fillers.")
-    allergens = models.TextField(blank=True)
-    warnings = models.TextField(blank=True)
+    other_ingredients = models.TextField(
+        blank=True, help_text="E.g. the capsule shell, fillers.", validators=[multi_line]
+    )
+    allergens = models.TextField(blank=True, validators=[multi_line])
+    warnings = models.TextField(blank=True, validators=[multi_line])
     demo_values = models.BooleanField(
         default=False,
         help_text="The label says “Demo values, not a real product\u2019s label”. Untick once the values are real.",
@@ -258,7 +265,9 @@ class Ingredient(models.Model):
         IU = "IU", "IU"
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="ingredients")
-    name = models.CharField(max_length=150, help_text="E.g. “Magnesium (as magnesium glycinate)”.")
+    name = models.CharField(
+        max_length=150, help_text="E.g. “Magnesium (as magnesium glycinate)”.", validators=[one_line]
+    )
     amount = models.DecimalField(max_digits=12, decimal_places=3, validators=[MinValueValidator(Decimal("0"))])
     unit = models.CharField(max_length=10, choices=Unit.choices)
     daily_value = models.DecimalField(
@@ -290,9 +299,11 @@ class Ingredient(models.Model):
 class CartLine(models.Model):
     """One product in one visitor's cart. The quantity is changed by single atomic statements."""
 
-    cart_key = models.CharField(max_length=64, db_index=True)
+    cart_key = models.CharField(max_length=64, db_index=True, validators=[one_line])
     product = models.ForeignKey(Product, on_delete=models.SET_NULL, null=True, related_name="+")
-    product_name = models.CharField(max_length=150, help_text="The name when last seen, to report a removal.")
+    product_name = models.CharField(
+        max_length=150, help_text="The name when last seen, to report a removal.", validators=[one_line]
+    )
     quantity = models.PositiveIntegerField()
     unit_price_seen = models.DecimalField(max_digits=10, decimal_places=2)
     added_at = models.DateTimeField(auto_now_add=True)
@@ -326,9 +337,11 @@ class Coupon(models.Model):
         FIXED = "fixed", "Fixed amount off the subtotal"
 
     code = models.CharField(
-        max_length=40, unique=True, validators=[CODE_FORMAT], help_text="Shoppers type it in any case."
+        max_length=40, unique=True, validators=[one_line, CODE_FORMAT], help_text="Shoppers type it in any case."
     )
-    description = models.CharField(max_length=200, blank=True, help_text="For staff: what the code is for.")
+    description = models.CharField(
+        max_length=200, blank=True, help_text="For staff: what the code is for.", validators=[one_line]
+    )
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.PERCENT)
     amount = models.DecimalField(
         max_digits=8, decimal_places=2, validators=MONEY_VALIDATORS, help_text="A percentage (e.g. 10) or an amount."

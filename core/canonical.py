@@ -16,7 +16,7 @@ PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
 
 def canonical_host() -> str:
     """The one host name shared pages are served for: SITE_HOST, else the first plain ALLOWED_HOSTS entry."""
-    plain = (host for host in settings.ALLOWED_HOSTS if host not in {"*", ""} and not host.startswith("."))
+    plain = (host for host in settings.ALLOWED_HOSTS if host and "*" not in host and not host.startswith("."))
     return settings.SITE_HOST or next(plain, "")
 
 

@@ -10,7 +10,7 @@ from crispy_forms.layout import Div, Fieldset
 from django import forms
 from django.utils.text import capfirst
 
-from orders.validators import one_line
+from core.validators import one_line
 
 DEFAULT_COUNTRY = "US"
 UPDATE_BUTTON = "update_address"  # the submit button that shows the chosen country's fields and places nothing
@@ -150,8 +150,23 @@ class AddressForm(forms.Form):
                 if not self.has_error(name):  # "required" and a choice not on the list are told already
                     self.add_error(name, self._problem(theirs, code, given))
         else:
-            cleaned |= {name: normalized[theirs] for name, theirs in LIBRARY_NAMES.items() if name != "country"}
+            for name, theirs in LIBRARY_NAMES.items():
+                if name != "country" and name in self.fields:
+                    self._keep_normalized(cleaned, name, normalized[theirs])
         return cleaned
+
+    def _keep_normalized(self, cleaned: dict, name: str, value: str) -> None:
+        """Keep the value as the post writes it, if it still fits: upper-casing lengthens some letters ("ß" is
+        "SS"), and the limit that counts is the stored value's (the declared field's: the Order's column)."""
+        limit = getattr(self.base_fields[name], "max_length", None)
+        if limit is not None and len(value) > limit:
+            self.add_error(
+                name,
+                f"This is too long once written in capitals, as the post writes it: {len(value)} characters, "
+                f"at most {limit}. Please shorten it.",
+            )
+        else:
+            cleaned[name] = value
 
     def _for_library(self, cleaned: dict) -> dict:
         address = {theirs: cleaned.get(name) or "" for name, theirs in LIBRARY_NAMES.items()}

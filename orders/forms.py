@@ -4,10 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundWidget
 
+from core.validators import multi_line, one_line
 from orders import payment
 from orders.addresses import AddressForm, country_name
-from orders.models import PaymentMethod
-from orders.validators import one_line
+from orders.models import Order, PaymentMethod
+
+# Django's form EmailField allows 320 characters, its model EmailField stores 254.
+EMAIL_LENGTH = Order._meta.get_field("email").max_length
 
 
 class CheckoutForm(AddressForm):
@@ -18,7 +21,9 @@ class CheckoutForm(AddressForm):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        help_text="For your order confirmation.", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        max_length=EMAIL_LENGTH,
+        help_text="For your order confirmation.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = forms.CharField(
         max_length=40,
@@ -29,10 +34,14 @@ class CheckoutForm(AddressForm):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     notes = forms.CharField(
-        max_length=1000, required=False, label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 3})
+        max_length=1000,
+        required=False,
+        label="Notes (optional)",
+        validators=[multi_line],
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     # What the visitor saw: a token against double submits and the total they agreed to.
-    token = forms.CharField(widget=forms.HiddenInput)
+    token = forms.CharField(max_length=Order._meta.get_field("idempotency_key").max_length, widget=forms.HiddenInput)
     expected_total = forms.DecimalField(max_digits=10, decimal_places=2, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
@@ -102,7 +111,9 @@ class TrackOrderForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
     email = forms.EmailField(
-        help_text="The address you gave with the order.", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        max_length=EMAIL_LENGTH,
+        help_text="The address you gave with the order.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
     def __init__(self, *args, **kwargs) -> None:

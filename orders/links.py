@@ -6,9 +6,10 @@ before then, except by changing SECRET_KEY (which also ends every session).
 """
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core import signing
+from django.core import checks, signing
 from django.urls import reverse
 
 from core.canonical import site_url
@@ -43,3 +44,16 @@ def number_for(value: str) -> str:
 def order_url(order: Order) -> str:
     """The full address of the order's signed link."""
     return site_url() + reverse("orders:link", kwargs={"token": token(order)})
+
+
+def check_links_can_be_built(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """A deploy check (registered in OrdersConfig.ready()): the emails' links need the site's host name,
+    from SITE_URL, SITE_HOST or a plain ALLOWED_HOSTS entry, or they would read https:///orders/..."""
+    if urlsplit(site_url()).hostname:
+        return []
+    message = f"Links in emails cannot be built: the site's address, {site_url()!r}, names no host."
+    hint = (
+        "Set SITE_URL (e.g. https://shop.example) or SITE_HOST, or name the host in ALLOWED_HOSTS: "
+        "* and .example.com patterns name none."
+    )
+    return [checks.Error(message, hint=hint, id="orders.E001")]

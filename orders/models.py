@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cart.models import Product
 from core.ratelimits import mailbox
+from core.validators import multi_line, one_line
 from orders import addresses
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read out on the phone
@@ -25,8 +26,12 @@ class PaymentMethodQuerySet(models.QuerySet):
 class PaymentMethod(models.Model):
     """A way to pay that shop managers offer at checkout; its kind (orders/payment.py) says how it works."""
 
-    kind = models.CharField(max_length=30, help_text="How it works; cannot be changed once saved.")
-    name = models.CharField(max_length=80, help_text='What shoppers choose at checkout, e.g. "Bank transfer".')
+    kind = models.CharField(
+        max_length=30, help_text="How it works; cannot be changed once saved.", validators=[one_line]
+    )
+    name = models.CharField(
+        max_length=80, help_text='What shoppers choose at checkout, e.g. "Bank transfer".', validators=[one_line]
+    )
     enabled = models.BooleanField(default=True, help_text="Offered at checkout.")
     position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first; the first is the default.")
     countries = models.CharField(
@@ -34,13 +39,16 @@ class PaymentMethod(models.Model):
         blank=True,
         help_text="Two-letter codes of the countries it is offered for, separated by commas (GB, IE). "
         "Empty: every country.",
+        validators=[one_line],
     )
     # Bank transfer
-    account_holder = models.CharField(max_length=120, blank=True)
-    bank_name = models.CharField("bank", max_length=120, blank=True)
-    account_number = models.CharField("IBAN or account number", max_length=50, blank=True)
-    bank_code = models.CharField("sort code or BIC", max_length=20, blank=True)
-    instructions = models.TextField(blank=True, help_text="Shown to the shopper after ordering and in the email.")
+    account_holder = models.CharField(max_length=120, blank=True, validators=[one_line])
+    bank_name = models.CharField("bank", max_length=120, blank=True, validators=[one_line])
+    account_number = models.CharField("IBAN or account number", max_length=50, blank=True, validators=[one_line])
+    bank_code = models.CharField("sort code or BIC", max_length=20, blank=True, validators=[one_line])
+    instructions = models.TextField(
+        blank=True, help_text="Shown to the shopper after ordering and in the email.", validators=[multi_line]
+    )
 
     objects = PaymentMethodQuerySet.as_manager()
 
@@ -78,20 +86,20 @@ class Order(models.Model):
     number = models.CharField(max_length=9, unique=True, default=new_order_number, editable=False)
     idempotency_key = models.CharField(max_length=64, unique=True, editable=False)
     status = models.CharField(max_length=20, choices=Status, default=Status.NEW)
-    name = models.CharField(max_length=120)
-    email = models.EmailField()
+    name = models.CharField(max_length=120, validators=[one_line])
+    email = models.EmailField(validators=[one_line])
     # The mailbox the email reaches, as limits count it (core/ratelimits.py): a coupon's uses
     # per customer are counted by it, with an index, however the address was spelled.
     mailbox = models.CharField(max_length=254, editable=False, db_index=True)
-    phone = models.CharField(max_length=40, blank=True)
-    address = models.CharField("address line 1", max_length=250)
-    address_line2 = models.CharField("address line 2", max_length=250, blank=True)
+    phone = models.CharField(max_length=40, blank=True, validators=[one_line])
+    address = models.CharField("address line 1", max_length=250, validators=[one_line])
+    address_line2 = models.CharField("address line 2", max_length=250, blank=True, validators=[one_line])
     # What the country uses: some have no postcode (AE), no city (JP) or no region (GB). orders.addresses knows.
-    postcode = models.CharField(max_length=12, blank=True)
-    city = models.CharField(max_length=100, blank=True)
-    region = models.CharField("state or region", max_length=100, blank=True)
-    country = models.CharField(max_length=2)
-    notes = models.TextField(blank=True)
+    postcode = models.CharField(max_length=12, blank=True, validators=[one_line])
+    city = models.CharField(max_length=100, blank=True, validators=[one_line])
+    region = models.CharField("state or region", max_length=100, blank=True, validators=[one_line])
+    country = models.CharField(max_length=2, validators=[one_line])
+    notes = models.TextField(blank=True, validators=[multi_line])
     subtotal = models.DecimalField(max_digits=10, decimal_places=2)
     coupon_code = models.CharField(max_length=40, blank=True, editable=False)
     discount = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"), editable=False)
@@ -104,11 +112,13 @@ class Order(models.Model):
     payment_method = models.ForeignKey(
         PaymentMethod, on_delete=models.PROTECT, null=True, blank=True, related_name="orders", editable=False
     )
-    tracking_number = models.CharField(max_length=60, blank=True, help_text="Emailed to the customer when shipped.")
+    tracking_number = models.CharField(
+        max_length=60, blank=True, help_text="Emailed to the customer when shipped.", validators=[one_line]
+    )
     tracking_url = models.URLField(
         "tracking link",
         blank=True,
-        validators=[URLValidator(schemes=["http", "https"])],
+        validators=[one_line, URLValidator(schemes=["http", "https"])],
         help_text="The carrier's page for this parcel (http or https), emailed to the customer when shipped.",
     )
     # The end of the day by which an order awaiting payment must be paid, set when it is placed (so a later
@@ -167,8 +177,8 @@ class OrderLine(models.Model):
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(Product, on_delete=models.SET_NULL, null=True, related_name="+")
-    product_name = models.CharField(max_length=150)
-    sku = models.CharField("SKU", max_length=40)
+    product_name = models.CharField(max_length=150, validators=[one_line])
+    sku = models.CharField("SKU", max_length=40, validators=[one_line])
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
     regular_price = models.DecimalField(
         max_digits=10, decimal_places=2, null=True, blank=True, help_text="The price before the sale, if on sale."

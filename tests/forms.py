@@ -10,6 +10,26 @@ from django.http import HttpResponse
 
 SKIPPED_PREFIXES = ("/admin/", "/media/", "/static/")
 REDIRECTS = (301, 302, 303, 307, 308)
+# Values longer than a column may be (255 characters and more), of valid form for each kind of field.
+LONG_VALUES = ["a" * 250 + "@example.com", "https://example.com/" + "p" * 280, "1" * 300]
+# Letters that grow when upper-cased or normalised: ß is SS; ﬃ is FFI, or ffi in NFKC; ŉ is ʼN.
+GROWING = "ßﬃŉ"
+
+
+def long_values(kind: str, limit: int | None) -> list[str]:
+    """For a field of input type `kind` that takes at most `limit` characters: a value of valid form for its
+    type exactly as long as it allows, and one as long of letters that grow, which a form may store changed
+    (255 characters where it sets no limit). A field without a limit (a hidden field, a choice) also gets
+    LONG_VALUES, whatever its type."""
+    length = limit or 255
+    of_its_kind = {
+        "email": "a" * max(length - 12, 1) + "@example.com",
+        "url": "https://example.com/" + "p" * max(length - 20, 1),
+        "number": "1" * length,
+        "tel": "1" * length,
+    }
+    at_the_limit = [of_its_kind.get(kind, "a" * length), (GROWING * length)[:length]]
+    return at_the_limit + (LONG_VALUES if limit is None else [])
 
 
 @dataclass
@@ -19,6 +39,8 @@ class Form:
     attributes: dict[str, str]
     fields: list[tuple[str, str]] = field(default_factory=list)  # what a browser sends, in order
     buttons: list[str] = field(default_factory=list)  # named submit buttons: sent only by the one clicked
+    # Each text field's input type ("text", "email", "hidden", "textarea"...) and maxlength (None: none given).
+    kinds: dict[str, tuple[str, int | None]] = field(default_factory=dict)
 
     def data(self, replaced: dict[str, str] | None = None) -> dict[str, list[str]]:
         """The form as sent with no change, or with the fields named in `replaced` set to one value each."""
@@ -26,6 +48,11 @@ class Form:
         for name, value in self.fields:
             data.setdefault(name, []).append(value)
         return data | {name: [value] for name, value in (replaced or {}).items()}
+
+
+def maxlength(attributes: dict[str, str]) -> int | None:
+    value = attributes.get("maxlength", "")
+    return int(value) if value.isdigit() else None
 
 
 class PageParser(HTMLParser):
@@ -60,6 +87,7 @@ class PageParser(HTMLParser):
                     self._form.fields.append((name, attributes.get("value", "on")))
             elif kind not in ("button", "reset", "file"):  # no file chosen: nothing to send
                 self._form.fields.append((name, attributes.get("value", "")))
+                self._form.kinds[name] = (kind, maxlength(attributes))
         elif tag == "button" and name and attributes.get("type", "submit").lower() == "submit":
             self._form.buttons.append(name)
         elif tag == "select" and name:
@@ -71,6 +99,7 @@ class PageParser(HTMLParser):
                 self._option = ("selected" in attributes, [])
         elif tag == "textarea" and name:
             self._textarea = (name, [])
+            self._form.kinds[name] = ("textarea", maxlength(attributes))
 
     def _add_option(self, value: str, selected: bool, disabled: bool) -> None:
         assert self._select is not None

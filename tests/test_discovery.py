@@ -196,6 +196,18 @@ def test_a_feed_entry_has_its_link_summary_author_dates_and_category(site):
     assert [category.get("term") for category in entry.findall(f"{ATOM}category")] == [guide.category.name]
 
 
+def test_the_feed_leaves_out_the_control_characters_a_guide_was_stored_with(site):
+    # Saved before one-line fields refused them, or outside the admin: the ORM does not validate. (No NUL:
+    # PostgreSQL refuses it in any text.)
+    make_article(title="Sleep\x1b and rest", summary="Rest\x07 well.", category=make_category(name="Sleep\x0c"))
+    response = Client().get("/feed/")
+    assert response.status_code == 200
+    entry = ET.fromstring(response.content).find(f"{ATOM}entry")  # well-formed XML
+    assert entry.findtext(f"{ATOM}title") == "Sleep and rest"
+    assert entry.findtext(f"{ATOM}summary") == "Rest well."
+    assert [category.get("term") for category in entry.findall(f"{ATOM}category")] == ["Sleep"]
+
+
 def test_every_page_links_the_feed_from_its_head():
     for url in ("/", "/shop/", "/cart/"):
         links = find_all(parse(Client().get(url).content), "link", rel="alternate")

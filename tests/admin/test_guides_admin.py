@@ -131,6 +131,20 @@ def test_validation_tells_the_editor_what_to_fix(login_as, overrides, message):
     assert not Article.objects.filter(title="Sleep and recovery").exists()
 
 
+ONE_LINE = "Write this on one line, without line breaks, tabs or other control characters."
+MULTI_LINE = "Remove the control characters (such as ESC, often pasted from another program) from this text"
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [("title", ONE_LINE), ("summary", ONE_LINE), ("hero_image_alt", ONE_LINE), ("body", MULTI_LINE)],
+)
+def test_a_control_character_is_refused_with_a_message(login_as, field, message):
+    response = login_as("Editors").post(ADD_URL, guide_data(**{field: "Sleep\x1b and recovery"}))
+    assertContains(response, message)
+    assert not Article.objects.exists()
+
+
 def added_guide(editor) -> tuple[Article, dict]:
     """A guide the editor added through the admin, and its change form's data as rendered."""
     editor.post(ADD_URL, guide_data(**inline_management("faqs", 0)))

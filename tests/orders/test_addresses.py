@@ -8,6 +8,7 @@ from cart.cart import Cart
 from orders import tasks
 from orders.addresses import AddressForm
 from orders.models import Order
+from tests.columns import values_longer_than_their_columns
 from tests.factories import CUSTOMER
 from tests.forms import parse_page
 from tests.html import find_all, parse, text
@@ -111,6 +112,32 @@ def test_a_gb_postcode_is_checked_and_kept_in_capitals(filled_cart, checkout_for
     assert placed.status_code == 302
     order = Order.objects.get()
     assert (order.postcode, order.region, order.city) == ("EC1Y 8SY", "", "DEMO CITY")
+
+
+@pytest.mark.parametrize(
+    ("country", "field", "other"),
+    [
+        ("GB", "city", {}),
+        ("US", "city", {"region": "IL", "postcode": "62704"}),
+        ("IQ", "region", {"postcode": ""}),  # a region typed in, not chosen from a list
+    ],
+)
+def test_a_value_too_long_once_in_capitals_is_refused_with_a_message(filled_cart, checkout_form, country, field, other):
+    grows = "ß" * 51  # 51 characters as typed, within the 100 allowed; 102 as the post writes it ("SS")
+    response = filled_cart.post("/checkout/", checkout_form(country=country, **other, **{field: grows}))
+    assert response.status_code == 400
+    assert error(response, field) == (
+        "This is too long once written in capitals, as the post writes it: 102 characters, at most 100. "
+        "Please shorten it."
+    )
+    assert not Order.objects.exists()
+    assert values_longer_than_their_columns() == []
+
+
+def test_a_value_that_fits_once_in_capitals_is_stored_in_capitals(filled_cart, checkout_form):
+    response = filled_cart.post("/checkout/", checkout_form(city="ß" * 50))
+    assert response.status_code == 302
+    assert Order.objects.get().city == "SS" * 50
 
 
 @pytest.mark.parametrize(

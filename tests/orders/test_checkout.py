@@ -10,7 +10,9 @@ from cart.cart import Cart
 from cart.models import Product
 from orders.models import Order
 from orders.placing import place_order
+from tests.columns import values_longer_than_their_columns
 from tests.factories import CUSTOMER, make_product
+from tests.forms import long_values, parse_page
 from tests.html import find_all, parse, text
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +124,8 @@ def test_empty_cart_cannot_check_out(client):
     ("field", "value", "message"),
     [
         ("email", "not-an-email", "Enter a valid email address."),
+        # Of valid form, and longer than the column (a DataError on PostgreSQL once).
+        ("email", "a" * 250 + "@example.com", "Ensure this value has at most 254 characters (it has 262)."),
         ("postcode", "<script>", "Enter a valid postcode, for example EC1Y 8SY or GIR 0AA."),
         ("name", "", "This field is required."),
         ("address", "", "This field is required."),
@@ -159,6 +163,28 @@ def test_one_line_fields_refuse_line_breaks_and_control_characters(filled_cart, 
     assertContains(response, ONE_LINE, status_code=400)
     assert not Order.objects.exists()
     assert Cart(filled_cart.session).count == 4
+
+
+@pytest.mark.parametrize(
+    "field", ["name", "email", "phone", "address", "address_line2", "city", "postcode", "notes", "country"]
+)
+def test_values_as_long_as_a_field_takes_are_placed_or_refused_and_always_fit_their_columns(
+    filled_cart, checkout_form, products, field
+):
+    page = filled_cart.get("/checkout/")
+    form = next(form for form in parse_page(page.content.decode()).forms if form.action == "/checkout/")
+    for value in long_values(*form.kinds.get(field, ("", None))):
+        response = filled_cart.post("/checkout/", checkout_form(**{field: value}))
+        assert response.status_code in (302, 400), (field, value)
+        if response.status_code == 302:  # placed: fill the cart again for the next value
+            filled_cart.post("/cart/add/", {"product": products[0].pk, "quantity": 1})
+    assert values_longer_than_their_columns() == []
+
+
+def test_notes_refuse_control_characters_other_than_line_breaks_and_tabs(filled_cart, checkout_form):
+    response = filled_cart.post("/checkout/", checkout_form(notes="Ring twice.\x1b[2J"))
+    assertContains(response, "Remove the control characters (such as ESC", status_code=400)
+    assert not Order.objects.exists()
 
 
 def test_names_in_any_script_and_notes_on_several_lines_are_accepted(filled_cart, checkout_form):

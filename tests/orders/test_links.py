@@ -1,16 +1,20 @@
 """Finding an order again: the signed link in its emails, and "Track an order", which emails it again."""
 
+import io
 import re
 import time
 from unittest import mock
 
 import pytest
 from django.core import mail, signing
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from orders import links, status, tasks
+from orders.models import Order
 from orders.views import TRACK_ANSWER
 from tests.factories import place_order_through_checkout
 from tests.html import parse, text
@@ -181,3 +185,26 @@ def test_one_email_has_a_ceiling_across_addresses_and_refused_tries_do_not_count
 def test_tracking_limits_default_to_three_per_email_and_address_ten_per_address_twenty_per_email(settings):
     assert settings.TRACK_LIMIT_PER_EMAIL_AND_ADDRESS == 3
     assert (settings.TRACK_LIMIT_PER_ADDRESS, settings.TRACK_LIMIT_PER_EMAIL) == (10, 20)
+
+
+@pytest.mark.parametrize("hosts", [["*"], [".shop.example"], ["*", ".shop.example", "*.shop.example"]])
+def test_check_deploy_fails_when_the_links_in_emails_would_name_no_host(settings, hosts):
+    settings.SITE_URL, settings.SITE_HOST, settings.ALLOWED_HOSTS, settings.HTTPS = "", "", hosts, True
+    with pytest.raises(SystemCheckError, match=r"orders\.E001.*Links in emails cannot be built: the site's address, "):
+        call_command("check", "--deploy", stdout=io.StringIO(), stderr=io.StringIO())
+    assert [message.id for message in links.check_links_can_be_built(None)] == ["orders.E001"]
+    call_command("check", stdout=io.StringIO())  # a deploy check only: development is not stopped
+
+
+@pytest.mark.parametrize(
+    ("site_url", "site_host", "hosts", "link_start"),
+    [
+        ("https://shop.example", "", ["*"], "https://shop.example/orders/link/"),
+        ("", "shop.example", ["*"], "https://shop.example/orders/link/"),
+        ("", "", ["*", "shop.example"], "https://shop.example/orders/link/"),
+    ],
+)
+def test_a_site_url_site_host_or_named_host_is_enough_for_the_links(settings, site_url, site_host, hosts, link_start):
+    settings.SITE_URL, settings.SITE_HOST, settings.ALLOWED_HOSTS, settings.HTTPS = site_url, site_host, hosts, True
+    assert links.check_links_can_be_built(None) == []
+    assert links.order_url(Order(number="K7MW-4QX9")).startswith(link_start)
