@@ -7,7 +7,7 @@ of them it gives them all back, so a refused try costs nothing under the other l
 refused for one pair of keys does not use up the ceiling those keys share with the customer). When
 the cache cannot be reached, nothing is limited: turning every visitor away while Redis is down would
 cost more than a burst of requests. Checkout and tracking (orders/limits.py), coupon tries
-(cart/limits.py) and rendered searches (articles/views.py) all count here.
+(cart/limits.py) and rendered searches (fatigue_site/search.py) all count here.
 """
 
 import hashlib

@@ -174,7 +174,7 @@ PAGE_GENERATION_CHECK_SECONDS = float(os.environ.get("PAGE_GENERATION_CHECK_SECO
 # many of them a generation (core/pages/middleware.py): junk queries cannot fill the cache.
 PAGE_CACHE_POPULAR_PAGES = int(os.environ.get("PAGE_CACHE_POPULAR_PAGES", "500"))
 # Searches rendered (not served from the page cache) per minute from one client address; past it a 429
-# (articles/views.py). 0 turns the limit off.
+# (fatigue_site/search.py). 0 turns the limit off.
 SEARCH_LIMIT_PER_MINUTE = int(os.environ.get("SEARCH_LIMIT_PER_MINUTE", "30"))
 # On PostgreSQL, a search's queries are cut after this long and the visitor asked for fewer or more
 # specific words (core/search.py), so that no query can hold a connection. 0: no timeout.

@@ -5,10 +5,12 @@ from django.views.static import serve
 
 from articles.feeds import LatestGuidesFeed
 from articles.sitemaps import CategorySitemap, EditorialPageSitemap, GuideSitemap, PersonSitemap
-from articles.views import EditorialPageView, HomeView, PersonView, one_search_spelling, search_page
+from articles.views import EditorialPageView, PersonView
 from cart.sitemaps import ProductCategorySitemap, ProductSitemap
 from core import sitemaps
 from core.pages import shared_page
+from fatigue_site.home import HomeView
+from fatigue_site.search import one_search_spelling, search_page
 from fatigue_site.views import bench_floor, healthz, robots_txt
 
 handler500 = "fatigue_site.views.server_error"
