@@ -244,7 +244,11 @@ class Article(models.Model):
         null=True, blank=True, help_text="May lie in the future: the guide appears from then on."
     )
     products = models.ManyToManyField(
-        "cart.Product", through="ArticleProduct", blank=True, related_name="articles", verbose_name="products mentioned"
+        "catalogue.Product",
+        through="ArticleProduct",
+        blank=True,
+        related_name="articles",
+        verbose_name="products mentioned",
     )
     last_updated = models.DateTimeField(
         default=timezone.now, help_text="Shown to readers; a minor edit in the admin leaves it alone."
@@ -430,7 +434,7 @@ class ArticleProduct(models.Model):
     """A product a guide mentions, in the order the guide shows them."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="product_links")
-    product = models.ForeignKey("cart.Product", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("catalogue.Product", on_delete=models.CASCADE, related_name="+")
     order = models.PositiveIntegerField(default=0)
 
     class Meta:

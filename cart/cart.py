@@ -17,7 +17,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from cart.models import CartLine, Coupon, Product, normalise_code
+from cart.models import CartLine, Coupon, normalise_code
+from catalogue.models import Product
 from core import session_keys, versions
 from core.money import format_money
 

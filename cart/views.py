@@ -4,57 +4,19 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
-from django.views.generic import DetailView
 from django_htmx.middleware import HtmxDetails
 
-from cart import feedback, limits, structured_data
+from cart import feedback, limits
 from cart.cart import Cart, CartError, get_cart
 from cart.forms import CouponForm, ProductForm, QuantityForm
-from cart.models import Product, ProductCategory
+from catalogue.models import Product
 from core.crossorigin import cross_origin_protected
-from core.lists import CategoryListView
-
-RELATED_PRODUCTS = 4
 
 
 class HtmxHttpRequest(HttpRequest):
     """A request as django-htmx's middleware leaves it, for the type checker."""
 
     htmx: HtmxDetails
-
-
-class ProductListView(CategoryListView):
-    """The shop, or one of its categories (/shop/category/<slug>/), with a link to each category."""
-
-    queryset = Product.objects.active().listed()
-    category_model = ProductCategory
-    paginate_by = 12
-    context_object_name = "products"
-
-    def categories(self):
-        return ProductCategory.objects.with_active_products()
-
-
-class ProductDetailView(DetailView):
-    queryset = Product.objects.active().with_facts().select_related("category")
-    context_object_name = "product"
-
-    def get_context_data(self, **kwargs):
-        product = self.object
-        breadcrumbs: list[dict[str, str | None]] = [
-            {"title": "Home", "url": reverse("home")},
-            {"title": "Shop", "url": reverse("shop:list")},
-        ]
-        if product.category:
-            breadcrumbs.append({"title": product.category.name, "url": product.category.get_absolute_url()})
-        breadcrumbs.append({"title": product.name, "url": None})
-        return super().get_context_data(
-            breadcrumbs=breadcrumbs,
-            guides=product.articles.published().only("title", "slug"),
-            related=Product.objects.active().listed().related_to(product)[:RELATED_PRODUCTS],
-            structured_data=structured_data.product(product),
-            **kwargs,
-        )
 
 
 def cart_detail(request: HttpRequest, coupon_form: CouponForm | None = None, status: int = 200) -> HttpResponse:

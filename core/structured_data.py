@@ -1,7 +1,7 @@
 """JSON-LD for search engines (schema.org), built from the rows and context a page shows; the site-wide
 parts here: the site's Organization and WebSite, a page's BreadcrumbList, and the script element that
 carries them. A guide's and a product's own parts are in articles/structured_data.py and
-cart/structured_data.py. Every address is absolute, on the site's one address (canonical.py)."""
+catalogue/structured_data.py. Every address is absolute, on the site's one address (canonical.py)."""
 
 import json
 from collections.abc import Iterable, Mapping

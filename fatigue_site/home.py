@@ -3,7 +3,7 @@
 from django.views.generic import ListView
 
 from articles.models import Article, Category
-from cart.models import Product
+from catalogue.models import Product
 from core import structured_data as site_data
 
 HOME_GUIDES = 6

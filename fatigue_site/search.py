@@ -11,7 +11,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from articles.models import ARTICLE_SEARCH, Article
-from cart.models import PRODUCT_SEARCH, Product
+from catalogue.models import PRODUCT_SEARCH, Product
 from core import ratelimits, search
 
 RESULTS_PER_PAGE = 10

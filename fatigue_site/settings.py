@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
+    "catalogue",
     "articles",
     "cart",
     "orders",
@@ -303,7 +304,7 @@ REVIEW_PERIOD_DAYS = int(os.environ.get("REVIEW_PERIOD_DAYS", "365"))
 # The shop
 CURRENCY = os.environ.get("CURRENCY", "USD")
 CART_MAX_QUANTITY = 20
-# Words of disease claims refused in product copy (cart/claims.py): whole words, any case.
+# Words of disease claims refused in product copy (catalogue/claims.py): whole words, any case.
 DISEASE_CLAIM_WORDS = env_list(
     "DISEASE_CLAIM_WORDS",
     "cure,cures,cured,curing,treat,treats,treated,treating,treatment,treatments,"

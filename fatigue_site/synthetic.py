@@ -26,8 +26,8 @@ from django.utils import timezone
 
 from articles import markdown
 from articles.models import ARTICLE_SEARCH, FAQ, Article, ArticleProduct, Author, Category, guide_search_text
-from cart.demo import PRODUCTS as DEMO_PRODUCTS
-from cart.models import Product, ProductCategory
+from catalogue.demo import PRODUCTS as DEMO_PRODUCTS
+from catalogue.models import Product, ProductCategory
 from core import pages
 
 PREFIX = "synthetic-"

@@ -6,7 +6,7 @@ from django.views.static import serve
 from articles.feeds import LatestGuidesFeed
 from articles.sitemaps import CategorySitemap, EditorialPageSitemap, GuideSitemap, PersonSitemap
 from articles.views import EditorialPageView, PersonView
-from cart.sitemaps import ProductCategorySitemap, ProductSitemap
+from catalogue.sitemaps import ProductCategorySitemap, ProductSitemap
 from core import sitemaps
 from core.pages import shared_page
 from fatigue_site.home import HomeView
@@ -32,7 +32,7 @@ urlpatterns = [
     path("people/<slug:slug>/", shared_page(PersonView.as_view()), name="person"),
     # One page per query: a first page of results is shared once popular, and only so many of them.
     path("search/", shared_page(search_page, spelled=one_search_spelling, popular_after=3), name="search"),
-    path("shop/", include("cart.shop_urls")),
+    path("shop/", include("catalogue.urls")),
     path("cart/", include("cart.urls")),
     path("", include("orders.urls")),
     path("admin/", admin.site.urls),

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils.crypto import salted_hmac
 
-from cart.models import Product
+from catalogue.models import Product
 from orders.limits import mailbox
 from orders.models import Order, OrderLine
 

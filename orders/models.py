@@ -5,7 +5,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 
-from cart.models import Product
+from catalogue.models import Product
 from core.ratelimits import mailbox
 from core.validators import multi_line, one_line
 from orders import addresses

@@ -8,8 +8,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from cart.cart import Cart, shipping_for
-from cart.models import CartLine, Coupon, Product
-from cart.stock import take_stock
+from cart.models import CartLine, Coupon
+from catalogue.models import Product
+from catalogue.stock import take_stock
 from core.money import format_money
 from core.ratelimits import mailbox
 from orders import holds, payment, tasks

@@ -3,7 +3,7 @@ locks the order, checks the move is allowed, records it (OrderEvent) and queues 
 
 from django.db import transaction
 
-from cart.stock import restore_stock
+from catalogue.stock import restore_stock
 from orders import tasks
 from orders.models import Order, OrderEvent
 

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models.functions import Length
 
-PROJECT_APPS = {"articles", "cart", "orders"}
+PROJECT_APPS = {"catalogue", "articles", "cart", "orders"}
 
 
 def values_longer_than_their_columns() -> list[str]:

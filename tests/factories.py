@@ -10,7 +10,8 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import FAQ, Article, Author, Category, EditorialPage, Reference
-from cart.models import Coupon, Ingredient, Product, ProductCategory, SupplementFacts
+from cart.models import Coupon
+from catalogue.models import Ingredient, Product, ProductCategory, SupplementFacts
 from orders.models import Order, PaymentMethod
 
 _sequence = itertools.count(1)

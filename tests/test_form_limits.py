@@ -21,7 +21,7 @@ from orders.addresses import AddressForm
 from orders.forms import CheckoutForm, PaymentChoiceForm, TrackOrderForm
 from orders.models import Order
 
-APPS = ["articles", "cart", "orders", "fatigue_site"]
+APPS = ["catalogue", "articles", "cart", "orders", "fatigue_site"]
 TEXT_FIELDS = (forms.CharField, forms.EmailField, forms.URLField, forms.SlugField)
 
 # Forms whose values are looked up or compared, never stored as typed.

@@ -14,7 +14,8 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 
 from articles.models import FAQ, Article, Author, Category, EditorialPage, Reference
-from cart.models import Coupon, Ingredient, Product, ProductCategory, SupplementFacts
+from cart.models import Coupon
+from catalogue.models import Ingredient, Product, ProductCategory, SupplementFacts
 from orders import links, status
 from orders.models import Order, OrderEvent, OrderLine, PaymentMethod
 from tests import forms

@@ -550,7 +550,7 @@ def test_a_view_is_shared_only_where_its_url_says_so_not_by_inheritance(guide, l
     assert pages.stored_page(f"/guides/{guide.slug}/preview/") is None
 
 
-@pytest.mark.parametrize(("app_label", "not_shown"), [("articles", set()), ("cart", {"cart.CartLine", "cart.Coupon"})])
+@pytest.mark.parametrize(("app_label", "not_shown"), [("articles", set()), ("catalogue", set())])
 def test_every_model_of_an_app_whose_content_pages_show_is_watched(app_label, not_shown):
     from django.apps import apps
     from django.db.models.signals import post_save
@@ -559,6 +559,16 @@ def test_every_model_of_an_app_whose_content_pages_show_is_watched(app_label, no
     labels = {model._meta.label for model in apps.get_app_config(app_label).get_models()}
     assert {label for label in labels if f"pages-save-{label}" not in uids} == not_shown
     assert len(labels) > len(not_shown)  # (the app has models to watch)
+
+
+def test_no_cart_row_is_watched_as_no_shared_page_shows_one():
+    from django.apps import apps
+    from django.db.models.signals import post_save
+
+    uids = {receiver[0][0] for receiver in post_save.receivers}
+    assert not {model._meta.label for model in apps.get_app_config("cart").get_models()} & {
+        uid.removeprefix("pages-save-") for uid in uids if isinstance(uid, str)
+    }
 
 
 def test_an_author_renamed_outside_the_admin_shows_on_the_guide_at_once(guide):

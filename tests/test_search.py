@@ -12,7 +12,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import FAQ, Article, ArticleProduct
-from cart.models import Product
+from catalogue.models import Product
 from core import pages
 from core.search import SNIPPET_CHARACTERS, excerpt, marked, plain_text
 from tests.factories import make_article, make_faq, make_product, make_reference

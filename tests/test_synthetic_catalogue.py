@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from articles.models import FAQ, Article, ArticleProduct, Author, Category
-from cart.models import Product
+from catalogue.models import Product
 from fatigue_site import synthetic
 from tests.factories import make_article, make_product
 from tests.test_makefile import printed_by

@@ -5,7 +5,7 @@ from django import template
 from django.contrib.messages.storage.base import Message
 
 from cart import feedback
-from cart.models import Product
+from catalogue.models import Product
 
 register = template.Library()
 

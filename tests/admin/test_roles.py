@@ -45,10 +45,10 @@ def test_setup_roles_twice_leaves_two_groups_with_the_same_permissions():
 def test_editor_cannot_change_products(login_as):
     product = make_product(price=Decimal("10.00"))
     editor = login_as("Editors")
-    url = f"/admin/cart/product/{product.pk}/change/"
+    url = f"/admin/catalogue/product/{product.pk}/change/"
     assert editor.get(url).status_code == 200  # view only, to pick products for guides
     assert editor.post(url, product_form(product, price="1.00")).status_code == 403
-    assert editor.get("/admin/cart/product/add/").status_code == 403
+    assert editor.get("/admin/catalogue/product/add/").status_code == 403
     product.refresh_from_db()
     assert product.price == Decimal("10.00")
 
@@ -67,7 +67,7 @@ def test_shop_manager_changes_price_and_stock_and_the_shop_shows_it_at_once(logi
     product = make_product(name="Foam roller", price=Decimal("22.00"), stock=5)
     manager = login_as("Shop managers")
     response = manager.post(
-        f"/admin/cart/product/{product.pk}/change/", product_form(product, price="19.90", stock="2")
+        f"/admin/catalogue/product/{product.pk}/change/", product_form(product, price="19.90", stock="2")
     )
     assert response.status_code == 302
     manager.logout()
@@ -88,10 +88,10 @@ def test_stock_is_editable_in_the_product_list(login_as):
         "form-0-is_active": "on",
         "_save": "Save",
     }
-    assert manager.post("/admin/cart/product/", data).status_code == 302
+    assert manager.post("/admin/catalogue/product/", data).status_code == 302
     product.refresh_from_db()
     assert product.stock == 0
-    listing = manager.get("/admin/cart/product/?stock=out")
+    listing = manager.get("/admin/catalogue/product/?stock=out")
     assertContains(listing, product.name)
 
 
@@ -99,7 +99,7 @@ def test_staff_without_a_group_see_nothing(login_as):
     nobody = login_as(None)
     assertContains(nobody.get("/admin/"), "You don’t have permission to view or edit anything.")
     assert nobody.get("/admin/articles/article/").status_code == 403
-    assert nobody.get("/admin/cart/product/").status_code == 403
+    assert nobody.get("/admin/catalogue/product/").status_code == 403
 
 
 def test_editors_may_delete_drafts_but_not_published_guides(login_as):

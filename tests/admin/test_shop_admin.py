@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from cart.models import ProductCategory
+from catalogue.models import ProductCategory
 from tests.factories import make_article, make_product, png
 from tests.html import find_all, form_values, parse, text
 
@@ -15,7 +15,7 @@ def test_a_shop_manager_changes_the_price_of_a_product_with_an_image(login_as):
     product = make_product(price=Decimal("20.00"), image=png(800, 600), image_alt="A test image")
     stored = product.image.name
     manager = login_as("Shop managers")
-    url = f"/admin/cart/product/{product.pk}/change/"
+    url = f"/admin/catalogue/product/{product.pk}/change/"
     data = form_values(manager.get(url), id="product_form") | {"price": ["18.50"], "_save": ["Save"]}
 
     response = manager.post(url, data)
@@ -28,19 +28,19 @@ def test_a_shop_manager_changes_the_price_of_a_product_with_an_image(login_as):
 def test_a_shop_manager_adds_a_category_files_a_product_in_it_and_features_it(login_as, client):
     product = make_product(name="Foam roller")
     manager = login_as("Shop managers")
-    add = "/admin/cart/productcategory/add/"
+    add = "/admin/catalogue/productcategory/add/"
     data = form_values(manager.get(add), id="productcategory_form")
     data |= {"name": ["Recovery equipment"], "slug": ["recovery-equipment"], "_save": ["Save"]}
     assert manager.post(add, data).status_code == 302
     category = ProductCategory.objects.get()
-    url = f"/admin/cart/product/{product.pk}/change/"
+    url = f"/admin/catalogue/product/{product.pk}/change/"
     data = form_values(manager.get(url), id="product_form")
     data |= {"category": [str(category.pk)], "featured": ["on"], "_save": ["Save"]}
     assert manager.post(url, data).status_code == 302
     product.refresh_from_db()
     assert (product.category, product.featured) == (category, True)
     make_product(name="Unfiled")
-    filed = manager.get(f"/admin/cart/product/?category__id__exact={category.pk}")
+    filed = manager.get(f"/admin/catalogue/product/?category__id__exact={category.pk}")
     assert [text(a) for a in find_all(parse(filed.content), "td", **{"class": "field-name"})] == ["Foam roller"]
     assert client.get("/shop/category/recovery-equipment/").status_code == 200
 
@@ -64,7 +64,7 @@ def test_an_editor_saves_a_guide_with_a_hero_image_unchanged(login_as):
     [
         ("orders/order", "created_at__year=99999999999999999999"),
         ("orders/order", "created_at__year=9999&created_at__month=12&created_at__day=31"),
-        ("cart/product", "created_at__year=99999999"),
+        ("catalogue/product", "created_at__year=99999999"),
         ("articles/article", "created_at__year=99999999"),
     ],
 )

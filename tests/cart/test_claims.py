@@ -2,7 +2,7 @@
 
 import pytest
 
-from cart.claims import disease_claim_words
+from catalogue.claims import disease_claim_words
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 
 from articles.models import Article
-from cart.models import Product
+from catalogue.models import Product
 from tests.factories import make_article, make_author, make_product, png
 from tests.html import form_values
 
@@ -53,7 +53,7 @@ def test_a_replaced_product_image_leaves_storage_with_its_renditions(product, dj
 def test_a_cleared_product_image_leaves_storage_with_its_renditions(
     product, admin_client, django_capture_on_commit_callbacks
 ):
-    url = f"/admin/cart/product/{product.pk}/change/"
+    url = f"/admin/catalogue/product/{product.pk}/change/"
     data = form_values(admin_client.get(url), id="product_form") | {"image-clear": "on"}
     with django_capture_on_commit_callbacks(execute=True):
         assert admin_client.post(url, data).status_code == 302
@@ -75,13 +75,13 @@ def test_products_deleted_together_in_the_admin_take_their_images_along(
     kept = make_product(image=png(400, 400), image_alt="A bottle")
     action = {"action": "delete_selected", "_selected_action": [product.pk, other.pk], "post": "yes"}
     with django_capture_on_commit_callbacks(execute=True):
-        assert admin_client.post("/admin/cart/product/", action).status_code == 302
+        assert admin_client.post("/admin/catalogue/product/", action).status_code == 302
     assert list(Product.objects.all()) == [kept]
     assert stored() == files_of(kept)
 
 
 def test_a_save_that_leaves_the_image_alone_deletes_nothing(product, admin_client, django_capture_on_commit_callbacks):
-    url = f"/admin/cart/product/{product.pk}/change/"
+    url = f"/admin/catalogue/product/{product.pk}/change/"
     data = form_values(admin_client.get(url), id="product_form") | {"stock": "7"}
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert admin_client.post(url, data).status_code == 302

@@ -127,7 +127,7 @@ def test_a_stored_image_is_not_validated_again():
     product.full_clean()  # what the admin does on a save without a new upload
 
 
-@pytest.mark.parametrize("path", ["/admin/cart/product/{pk}/change/", "/admin/articles/article/{pk}/change/"])
+@pytest.mark.parametrize("path", ["/admin/catalogue/product/{pk}/change/", "/admin/articles/article/{pk}/change/"])
 def test_a_truncated_upload_in_the_admin_is_refused_with_a_message(admin_client, path):
     product = make_product()
     article = make_article()

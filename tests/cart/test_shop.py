@@ -5,8 +5,8 @@ from django.core.management import call_command
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
-from cart.claims import disease_claim_words
-from cart.models import Ingredient, Product, ProductCategory, SupplementFacts
+from catalogue.claims import disease_claim_words
+from catalogue.models import Ingredient, Product, ProductCategory, SupplementFacts
 from tests.factories import make_product
 from tests.html import find_all, parse, text
 

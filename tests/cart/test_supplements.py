@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains
 
-from cart.models import Ingredient, Product, SupplementFacts
+from catalogue.models import Ingredient, Product, SupplementFacts
 from tests.factories import make_facts, make_ingredient, make_product, make_supplement
 from tests.html import find_all, form_values, parse, text
 from tests.test_fuzz import BAD_VALUES
@@ -92,7 +92,7 @@ def test_product_page_runs_four_queries_whatever_the_number_of_ingredients(ingre
 
 
 def change_url(product: Product) -> str:
-    return f"/admin/cart/product/{product.pk}/change/"
+    return f"/admin/catalogue/product/{product.pk}/change/"
 
 
 def admin_form(client, url: str, **changes: str) -> dict[str, list[str]]:

@@ -7,7 +7,7 @@ from django_tasks_db.models import DBTaskResult
 from pytest_django.asserts import assertContains, assertRedirects
 
 from cart.cart import Cart
-from cart.models import Product
+from catalogue.models import Product
 from orders.models import Order
 from orders.placing import place_order
 from tests.columns import values_longer_than_their_columns

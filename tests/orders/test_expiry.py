@@ -13,7 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from cart.cart import Cart
-from cart.models import Product
+from catalogue.models import Product
 from orders import status
 from orders.models import Order, PaymentMethod
 from orders.placing import place_order

@@ -7,7 +7,7 @@ from django.test import Client
 from pytest_django.asserts import assertContains
 
 from cart.cart import Cart
-from cart.models import Product
+from catalogue.models import Product
 from orders.models import Order
 from tests.factories import CUSTOMER, checkout_fields, make_product
 

@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from pytest_django.asserts import assertContains
 
 from cart.cart import Cart
-from cart.models import Product
+from catalogue.models import Product
 from orders import status, tasks
 from orders.models import Order
 from tests.factories import CUSTOMER, checkout_fields, make_bank_transfer, make_product, place_order_through_checkout

@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from pytest_django.asserts import assertContains, assertNotContains
 
 from cart.cart import Cart
-from cart.models import Product
+from catalogue.models import Product
 from orders import status, tasks
 from orders.models import Order, OrderEvent, PaymentMethod
 from tests.factories import make_bank_transfer, place_order_through_checkout

@@ -14,7 +14,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
-from cart.models import CartLine, Product
+from cart.models import CartLine
+from catalogue.models import Product
 from core.testing.servers import Visitor
 from orders.models import Order, OrderLine
 from tests.factories import CUSTOMER, make_bank_transfer, make_product

@@ -5,7 +5,7 @@ from django.utils import timezone
 from articles import demo
 from articles.importing import import_article, import_page
 from articles.models import Article, ArticleProduct, EditorialPage
-from cart.demo import load_categories, load_products
+from catalogue.demo import load_categories, load_products
 from orders.demo import load_payment_methods
 
 

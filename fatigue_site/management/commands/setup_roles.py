@@ -16,14 +16,16 @@ ROLES = {
             "editorialpage": ["add", "change", "view"],
         },
         # To pick the products a guide mentions.
-        "cart": {"product": ["view"], "supplementfacts": ["view"], "ingredient": ["view"]},
+        "catalogue": {"product": ["view"], "supplementfacts": ["view"], "ingredient": ["view"]},
     },
     "Shop managers": {
-        "cart": {
+        "catalogue": {
             "product": ["add", "change", "view", "delete"],
             "productcategory": ["add", "change", "view", "delete"],  # one with products is protected
             "supplementfacts": ["add", "change", "view", "delete"],
             "ingredient": ["add", "change", "view", "delete"],
+        },
+        "cart": {
             "cartline": ["view"],
             "coupon": ["add", "change", "view", "delete"],
         },

@@ -1,6 +1,6 @@
 """The shop's sections of the sitemap: the products it sells and its categories (core/sitemaps.py)."""
 
-from cart.models import Product, ProductCategory
+from catalogue.models import Product, ProductCategory
 from core.sitemaps import Sitemap, UpdatedSitemap
 
 

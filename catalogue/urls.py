@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cart import views
+from catalogue import views
 from core.pages import shared_page
 
 app_name = "shop"

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw, ImageFont
 
-from cart.models import Ingredient, Product, ProductCategory, SupplementFacts
+from catalogue.models import Ingredient, Product, ProductCategory, SupplementFacts
 
 PLACEHOLDER = (
     "Placeholder product for the demo shop: the name, price and stock are examples, not a real listing. "

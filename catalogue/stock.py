@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import F
 
-from cart.models import Product
+from catalogue.models import Product
 from core import pages
 
 

@@ -3,7 +3,7 @@ and stock the page shows."""
 
 from django.conf import settings
 
-from cart.models import Product
+from catalogue.models import Product
 from core.canonical import absolute_url
 from core.structured_data import Node, node
 
