@@ -4,7 +4,7 @@ one may order: a move that changes what they show starts a new page generation."
 
 from collections.abc import Iterable
 
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 
 from catalogue.models import Product
 from core import pages
@@ -22,8 +22,12 @@ def take_stock(lines: list[tuple[Product, int]]) -> None:
 
 
 def restore_stock(quantities: Iterable[tuple[int | None, int]]) -> None:
-    """Put back (product id, quantity) pairs; a product deleted since (id None) is skipped."""
+    """Put back (product id, quantity) pairs in one statement; a product deleted since (id None) is skipped."""
+    back: dict[int, int] = {}
     for product_id, quantity in quantities:
         if product_id is not None:
-            Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
+            back[product_id] = back.get(product_id, 0) + quantity
+    if back:
+        added = Case(*(When(pk=pk, then=Value(quantity)) for pk, quantity in back.items()), default=Value(0))
+        Product.objects.filter(pk__in=back).update(stock=F("stock") + added)
     pages.content_changed()

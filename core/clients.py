@@ -22,6 +22,8 @@ def client_ip(request: HttpRequest) -> str | None:
         # Fewer entries than proxies: the request did not come through all of them.
         address = forwarded[-settings.TRUSTED_PROXIES] if len(forwarded) >= settings.TRUSTED_PROXIES else ""
     try:
-        return str(ip_address(address))
+        ip = ip_address(address)
     except ValueError:
         return None
+    # A server listening on IPv6 sees an IPv4 client as ::ffff:a.b.c.d: the client is the IPv4 address.
+    return str(getattr(ip, "ipv4_mapped", None) or ip)

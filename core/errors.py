@@ -9,9 +9,14 @@ BUSY_MESSAGES = {"database is locked", "database table is locked"}
 RETRY_AFTER_SECONDS = 30
 
 
-def database_busy(error: BaseException) -> bool:
-    """Return True for a write that waited its whole lock timeout for another writer."""
-    return isinstance(error, OperationalError) and str(error) in BUSY_MESSAGES
+def database_busy(error: BaseException | None) -> bool:
+    """Return True for a write that waited its whole lock timeout for another writer, also where that
+    failure is the cause of another error (Django turns a session it could not save into a 400)."""
+    while error is not None:
+        if isinstance(error, OperationalError) and str(error) in BUSY_MESSAGES:
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def unavailable() -> HttpResponse:

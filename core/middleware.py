@@ -3,6 +3,8 @@ page for a database too busy to write, and sessions that the page cache can hand
 
 from django.conf import settings
 from django.contrib.sessions import middleware as sessions
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
@@ -77,7 +79,12 @@ class SessionMiddleware(sessions.SessionMiddleware):
             super().process_request(request)
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        response = super().process_response(request, response)
+        try:
+            response = super().process_response(request, response)
+        except (OperationalError, SessionInterrupted) as error:  # its save waited past the lock timeout (SQLite)
+            if not database_busy(error):
+                raise
+            return unavailable()
         if request.session.accessed and not request.session.is_empty():
             patch_cache_control(response, private=True)
         return response

@@ -28,6 +28,7 @@ MAX_READ_BYTES = 64 * 1024
 # IPv6 forms that carry an IPv4 address in their last 32 bits, which is where the packets end up.
 NAT64 = IPv6Network("64:ff9b::/96")
 IPV4_COMPATIBLE = IPv6Network("::/96")
+IPV4_TRANSLATED = IPv6Network("::ffff:0:0:0/96")  # SIIT (RFC 2765): ::ffff:0:a.b.c.d
 
 
 class AddressNotPublic(httpx.ConnectError):
@@ -39,12 +40,16 @@ class ResponseTooLarge(httpx.ReadError):
 
 
 def is_public(address: IPAddress) -> bool:
-    """Return True if the address is globally reachable unicast, also in any IPv4 it embeds."""
+    """Return True if the address is globally reachable unicast; an IPv6 address that carries an IPv4 one
+    (mapped, compatible, translated, 6to4, NAT64) is as public as the address it carries."""
     if isinstance(address, IPv6Address):
         embedded = address.ipv4_mapped or address.sixtofour
-        if embedded is None and (address in NAT64 or address in IPV4_COMPATIBLE):
+        if embedded is None and any(address in network for network in (NAT64, IPV4_COMPATIBLE, IPV4_TRANSLATED)):
             embedded = IPv4Address(int(address) & 0xFFFFFFFF)
-        if embedded is not None and not is_public(embedded):
+        if embedded is not None:
+            return is_public(embedded)
+        # Site-local (fec0::/10) is deprecated but still routed inside some networks; reserved is unassigned.
+        if address.is_site_local or address.is_reserved:
             return False
     return address.is_global and not address.is_multicast
 

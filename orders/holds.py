@@ -15,6 +15,7 @@ order stops holding stock (orders/status.py).
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q, Sum
 from django.utils.crypto import salted_hmac
 
@@ -42,6 +43,17 @@ class Holder:
     def fields(self) -> dict[str, str]:
         return {"held_by_session": self.session, "held_by_email": self.email, "held_by_network": self.network}
 
+    def queue(self) -> None:
+        """Wait for any other checkout of this client to end (inside the order's transaction, on PostgreSQL).
+        Without it two orders of one client for different products lock different rows, and each counts
+        what is held before the other is written. SQLite runs one writing transaction at a time anyway."""
+        if connection.vendor == "postgresql":
+            keys = sorted({self.session, self.email, self.network})  # one order of locking: no deadlock
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM unnest(%s::text[]) AS key", [keys]
+                )
+
     def units_held(self) -> dict[int | None, int]:
         """The units of each product this holder's unpaid orders hold (None: a product deleted since); one query."""
         mine = Q(order__held_by_session=self.session) | Q(order__held_by_email=self.email)
@@ -60,6 +72,7 @@ def refusals(holder: Holder, lines: list[tuple[Product, int]]) -> list[str]:
     per_product, in_all = settings.UNPAID_UNITS_PER_PRODUCT, settings.UNPAID_UNITS_TOTAL
     if not (per_product or in_all):
         return []
+    holder.queue()
     held = holder.units_held()
     problems = []
     if per_product:

@@ -38,6 +38,9 @@ NOT_PUBLIC = [
     "2002:7f00:1::1",  # 6to4 of 127.0.0.1
     "2002:a00:1::1",  # 6to4 of 10.0.0.1
     "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+    "::ffff:0:7f00:1",  # SIIT-translated 127.0.0.1
+    "fec0::1",  # site-local (deprecated)
+    "4000::1",  # unassigned
     "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
     "2001::1",  # Teredo
     "2001:db8::1",  # documentation

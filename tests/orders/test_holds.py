@@ -1,9 +1,11 @@
 """Stock held in unpaid orders: one client (its browser's cart, its folded email, its network, counted together)
 holds at most UNPAID_UNITS_PER_PRODUCT of a product and UNPAID_UNITS_TOTAL in all until it pays."""
 
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
 from pytest_django.asserts import assertContains
 
@@ -171,7 +173,42 @@ def test_placing_costs_the_same_queries_however_many_orders_the_client_holds(
         with django_assert_num_queries(expected_queries):
             assert taker.post("/checkout/", form).status_code == 302
 
-    place_one(magnesium, 27)
-    place_one(roller, 27)
+    queries = 27 + (connection.vendor == "postgresql")  # the client's advisory lock (orders/holds.py)
+    place_one(magnesium, queries)
+    place_one(roller, queries)
     for _ in range(3):
-        place_one(magnesium, 27)
+        place_one(magnesium, queries)
+
+
+def check_out_at_once(client: Client, form: dict, start: threading.Barrier, statuses: list[int]) -> None:
+    try:
+        start.wait()
+        statuses.append(client.post("/checkout/", form).status_code)
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_checkouts_of_one_client_at_once_cannot_both_pass_the_cap_in_all(settings, payment_methods):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent writers: runs on PostgreSQL (SQLite runs one writing transaction at a time)")
+    settings.UNPAID_UNITS_PER_PRODUCT, settings.UNPAID_UNITS_TOTAL = 20, 30
+    settings.ORDER_LIMIT_PER_SESSION = settings.ORDER_LIMIT_PER_EMAIL = settings.ORDER_LIMIT_PER_ADDRESS = 100
+    products = [make_product(sku=f"P{n}", stock=100) for n in range(2)]
+    for round_ in range(3):  # a race may go either way once; three rounds make a lost one near certain
+        email = f"round{round_}@example.com"
+        forms, clients = [], []
+        for product in products:  # two browsers, one email: 20 + 20 units against a cap of 30
+            client = Client(REMOTE_ADDR=f"198.51.100.{round_ * 2 + len(clients)}")
+            client.post("/cart/add/", {"product": product.pk, "quantity": 20})
+            forms.append(CUSTOMER | checkout_fields(client.get("/checkout/")) | {"email": email})
+            clients.append(client)
+        start, statuses = threading.Barrier(2), []
+        pairs = [(client, form, start, statuses) for client, form in zip(clients, forms, strict=True)]
+        threads = [threading.Thread(target=check_out_at_once, args=pair) for pair in pairs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(statuses) == [302, 409], f"round {round_}"
+    assert Order.objects.count() == 3

@@ -97,6 +97,16 @@ def test_an_ipv6_client_is_limited_by_its_whole_64_network(product, limits):
     assert second.post("/checkout/", form, REMOTE_ADDR="2001:db8:1:3::1").status_code == 302
 
 
+def test_ipv4_clients_seen_through_an_ipv6_socket_are_told_apart(product, limits):
+    limits.ORDER_LIMIT_PER_ADDRESS = 1
+    first, form = ready_to_order(product, email="one@example.com")
+    assert first.post("/checkout/", form, REMOTE_ADDR="::ffff:203.0.113.5").status_code == 302
+
+    second, form = ready_to_order(product, email="two@example.com")
+    assert second.post("/checkout/", form, REMOTE_ADDR="203.0.113.5").status_code == 429  # the same client
+    assert second.post("/checkout/", form, REMOTE_ADDR="::ffff:198.51.100.7").status_code == 302
+
+
 def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw_not_what_the_client_claims(product, limits):
     limits.TRUSTED_PROXIES = 1
     limits.ORDER_LIMIT_PER_ADDRESS = 1

@@ -194,11 +194,15 @@ def test_a_lock_that_outlasts_its_timeout_answers_503_and_keeps_what_was_typed(d
         visitor.get(f"{url}/shop/")
         visitor.post(f"{url}/cart/add/", {"product": product_id, "quantity": 1})
         form = CUSTOMER | visitor.checkout_fields(url) | {"name": "Ada Typed", "address": "7 Kept Lane"}
+        second = Visitor()  # a cart, and no checkout opened yet: opening it stores a token in the session
+        second.get(f"{url}/shop/")
+        second.post(f"{url}/cart/add/", {"product": product_id, "quantity": 1})
         writer = sqlite3.connect(database, isolation_level=None)
         writer.execute("BEGIN IMMEDIATE")  # another writer that holds the lock past the timeout
         try:
             refused = visitor.post(f"{url}/checkout/", form)
             added = visitor.post(f"{url}/cart/add/", {"product": product_id, "quantity": 1})
+            opened = second.get(f"{url}/checkout/")  # only its session's save waits for the lock
         finally:
             writer.rollback()
             writer.close()
@@ -211,6 +215,7 @@ def test_a_lock_that_outlasts_its_timeout_answers_503_and_keeps_what_was_typed(d
     assert "The shop is very busy this moment and your order was not placed." in refused.text
     assert 'value="Ada Typed"' in refused.text and 'value="7 Kept Lane"' in refused.text
     assert added.status_code == 503 and added.headers["retry-after"] == "30"
+    assert opened.status_code == 503 and opened.headers["retry-after"] == "30"
     assert "We&#x27;ll be back in a moment" in added.text or "We'll be back in a moment" in added.text
     assert placed.status_code == 302 and numbers == [placed.headers["location"].split("/")[2]]
     assert left == stock - 1
