@@ -196,6 +196,7 @@ def test_changing_the_country_without_javascript_shows_its_fields_keeps_the_typi
     assert Order.objects.get().region == "IL"
 
 
+@pytest.mark.thorough  # 36 checkouts: a fuzz of its own
 def test_junk_sent_with_the_update_button_gets_the_form_again(filled_cart, checkout_form):
     data = checkout_form(**UPDATE)
     for field in ["country", "region", "postcode", "city", "token", "expected_total"]:
