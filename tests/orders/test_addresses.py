@@ -1,12 +1,14 @@
 """Delivery addresses the country's way: the fields it asks for, its postcodes, the update button, how it prints."""
 
 import pytest
+from django import forms
 from django.core import mail
+from django.test.signals import template_rendered
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from cart.cart import Cart
 from orders import tasks
-from orders.addresses import AddressForm
+from orders.addresses import COUNTRY_CHOICES, AddressForm, rendered_country_list
 from orders.models import Order
 from tests.columns import values_longer_than_their_columns
 from tests.factories import CUSTOMER
@@ -170,6 +172,29 @@ def test_the_fields_follow_the_countrys_order():
         "address",
         "address_line2",
     ]
+
+
+def test_the_list_of_countries_is_rendered_once_for_a_country_and_then_kept():
+    rendered_country_list.cache_clear()
+    rendered = []
+    template_rendered.connect(receiver := lambda sender, **kwargs: rendered.append(sender.name))
+    try:
+        first = str(AddressForm(initial={"country": "GB"})["country"])
+        again = str(AddressForm(initial={"country": "GB"})["country"])
+        sent = AddressForm({"country": "XX"})
+        junk = str(sent["country"])
+    finally:
+        template_rendered.disconnect(receiver)
+    assert rendered.count("django/forms/widgets/select.html") == 2  # GB once, then what a client sent
+    assert (
+        again
+        == first
+        == forms.Select(choices=COUNTRY_CHOICES).render(
+            "country", "GB", {"autocomplete": "country", "aria-describedby": "id_country_helptext", "id": "id_country"}
+        )
+    )
+    assert '<option value="GB" selected>United Kingdom</option>' in first
+    assert "selected" not in junk and 'aria-invalid="true"' in junk
 
 
 def test_changing_the_country_without_javascript_shows_its_fields_keeps_the_typing_and_places_nothing(
