@@ -32,21 +32,22 @@ COUNTRY_CHOICES = sorted(((code, COUNTRY_NAMES[code]) for code in KNOWN & COUNTR
 
 
 @functools.lru_cache(maxsize=256)  # at most about 3 MB
-def rendered_country_list(
-    name: str, value: str, attrs: tuple[tuple[str, str | bool], ...], renderer: BaseRenderer
+def rendered_list(
+    name: str, value: str, attrs: tuple[tuple[str, str | bool], ...], choices: tuple, renderer: BaseRenderer
 ) -> SafeString:
-    return forms.Select(choices=COUNTRY_CHOICES).render(name, value, dict(attrs), renderer)
+    return forms.Select(choices=choices).render(name, value, dict(attrs), renderer)
 
 
-class CountrySelect(forms.Select):
-    """The list of countries. Its some 250 options are a template each, about a third of the checkout page's
-    rendering time, and its HTML depends only on the name, the chosen country and the attributes: a list for a
-    country we know is rendered once and kept."""
+class KeptSelect(forms.Select):
+    """A flat list of countries or of a country's regions. Each option is a template to render (the countries,
+    some 250, were a third of the checkout page's rendering time), and the HTML depends only on the name, the
+    choice, the attributes and the options: a list with one of its own options chosen is rendered once and kept."""
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        if not (isinstance(value, str) and value in KNOWN and renderer and self.choices == COUNTRY_CHOICES):
+        choices, value = tuple(self.choices), "" if value is None else value  # None chooses "" too
+        if not (isinstance(value, str) and renderer and value in dict(choices)):
             return super().render(name, value, attrs, renderer)  # whatever a client sent is not kept
-        return rendered_country_list(name, value, tuple(self.build_attrs(self.attrs, attrs).items()), renderer)
+        return rendered_list(name, value, tuple(self.build_attrs(self.attrs, attrs).items()), choices, renderer)
 
 
 # The library's name for each of our fields: `address` and `address_line2` go to it as one street address.
@@ -84,7 +85,7 @@ class AddressForm(forms.Form):
         choices=COUNTRY_CHOICES,
         initial=DEFAULT_COUNTRY,
         help_text="The fields below follow the country.",
-        widget=CountrySelect(attrs={"autocomplete": "country"}),
+        widget=KeptSelect(attrs={"autocomplete": "country"}),
     )
     address = forms.CharField(
         max_length=250,
@@ -130,7 +131,7 @@ class AddressForm(forms.Form):
                 del self.fields[name]
                 continue
             if name == "region" and self.regions:
-                widget = forms.Select(attrs={"autocomplete": "address-level1"})
+                widget = KeptSelect(attrs={"autocomplete": "address-level1"})
                 article = "an" if word(kind)[0] in "aeiou" else "a"
                 choices = [("", f"Choose {article} {word(kind)}"), *self.regions.items()]
                 self.fields[name] = forms.ChoiceField(choices=choices, widget=widget)

@@ -8,7 +8,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from cart.cart import Cart
 from orders import tasks
-from orders.addresses import COUNTRY_CHOICES, AddressForm, rendered_country_list
+from orders.addresses import COUNTRY_CHOICES, AddressForm, rendered_list
 from orders.models import Order
 from tests.columns import values_longer_than_their_columns
 from tests.factories import CUSTOMER
@@ -174,18 +174,21 @@ def test_the_fields_follow_the_countrys_order():
     ]
 
 
-def test_the_list_of_countries_is_rendered_once_for_a_country_and_then_kept():
-    rendered_country_list.cache_clear()
+def test_the_lists_of_countries_and_regions_are_rendered_once_for_a_choice_and_then_kept():
+    rendered_list.cache_clear()
     rendered = []
     template_rendered.connect(receiver := lambda sender, **kwargs: rendered.append(sender.name))
     try:
         first = str(AddressForm(initial={"country": "GB"})["country"])
         again = str(AddressForm(initial={"country": "GB"})["country"])
+        states = [str(AddressForm(initial={"country": "US"})["region"]) for _ in range(2)]
         sent = AddressForm({"country": "XX"})
         junk = str(sent["country"])
     finally:
         template_rendered.disconnect(receiver)
-    assert rendered.count("django/forms/widgets/select.html") == 2  # GB once, then what a client sent
+    # GB's countries and the US states once each, then what a client sent.
+    assert rendered.count("django/forms/widgets/select.html") == 3
+    assert states[0] == states[1] and '<option value="" selected>Choose a state</option>' in states[0]
     assert (
         again
         == first
