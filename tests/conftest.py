@@ -8,6 +8,7 @@ from django.db import connection
 
 from core import pages
 from core.cache import writes_lost
+from tests.factories import Catalogue, make_catalogue
 
 # Fixtures that talk to the local Redis server: make test starts it, make check runs without it.
 LIVE_REDIS_FIXTURES = {"live_redis", "redis_sessions", "server_redis"}
@@ -31,6 +32,12 @@ def _test_settings(settings, tmp_path):
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
+
+
+@pytest.fixture
+def catalogue(db) -> Catalogue:
+    """Some of everything the pages and the admin show (tests/factories.py), for the suite-wide tests."""
+    return make_catalogue()
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 import io
 import itertools
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -199,3 +200,69 @@ def place_order_through_checkout(client, **overrides) -> Order:
         make_bank_transfer()
     client.post("/checkout/", CUSTOMER | checkout_fields(client.get("/checkout/")) | overrides)
     return Order.objects.latest("created_at")
+
+
+@dataclass
+class Catalogue:
+    guide: Article  # featured, sourced, with a hero image, FAQs and the products below
+    magnesium: Product  # featured, with an image: what the suite-wide tests put in the cart
+    supplement: Product  # with Supplement Facts (demo values) and ingredients
+    products: list[Product]
+    bank_transfer: PaymentMethod
+    cash_on_delivery: PaymentMethod
+
+
+def make_catalogue() -> Catalogue:
+    """Some of everything the pages and the admin show, for the suite-wide tests (fuzz, HTML validity, admin
+    round trip): each variant once, and the variants a form must keep first in each table (the admin
+    round trip saves the first three objects of each model)."""
+    recovery = make_category(name="Recovery", description="Rest and recovery.")
+    author = make_author(credentials="Placeholder credentials", photo=png(64, 64), photo_alt="A face")
+    reviewer = make_reviewer()
+    # Line breaks (the admin sends CRLF back) and an ampersand (escaped in the page) in one description.
+    supplements = make_product_category(name="Supplements", description="Capsules\n& powders.", order=2)
+    equipment = make_product_category(name="Equipment")
+    make_product_category(name="Empty shelf")
+    magnesium = make_product(name="Magnesium", image=png(64, 64), image_alt="A jar", description="One.\n\nTwo.",
+                             category=supplements, featured=True)  # fmt: skip
+    supplement = make_supplement(
+        name="Electrolytes", demo_values=True, sale_price=Decimal("8.00"), category=supplements
+    )
+    make_product(name="Retired", stock=0, is_active=False)
+    products = [
+        magnesium,
+        supplement,
+        make_product(name="Roller", price=Decimal("12.00"), sale_price=Decimal("8.00"), kind=Product.Kind.EQUIPMENT,
+                     category=equipment),
+        make_supplement(name="Sold out", stock=0, category=supplements),
+    ]  # fmt: skip
+    make_coupon(code="SPRING10", minimum_subtotal=Decimal("20.00"), usage_limit=100, per_email_limit=1,
+                starts_at=timezone.now(), ends_at=timezone.now() + timedelta(days=30))  # fmt: skip
+    make_coupon(code="FIVE-OFF", kind=Coupon.Kind.FIXED, amount=Decimal("5.00"), is_active=False)
+
+    guide = make_sourced_article(
+        category=recovery,
+        author=author,
+        reviewed_by=reviewer,
+        last_reviewed=date(2026, 3, 2),
+        hero_image=png(64, 64),
+        hero_image_alt="A runner",
+        featured=True,
+    )
+    make_faq(guide, answer="Magnesium may help.")  # the guide is found by a search for magnesium
+    make_faq(guide, answer="Two\nlines")
+    for product in products:
+        guide.product_links.create(product=product)
+    # The second guide's writer has no photo and no credentials, its reviewer wrote the first (a person page
+    # with both roles), and its body has no headings and CRLF line breaks, as a browser sends.
+    make_article(category=recovery, author=make_author(), reviewed_by=author, hero_image=png(64, 64),
+                 hero_image_alt="A path", body="Plain text, no headings.\r\n\r\n* a list\r\n")  # fmt: skip
+    make_article(status=Article.Status.DRAFT, published_at=None)  # in a category of its own, with nothing public
+
+    make_page(slug="about", title="About", body="## Who\r\n\r\nPlain text.\r\n")  # in every page's footer
+    make_page(slug="editorial-policy", title="Editorial policy", body=SOURCED_BODY)
+    make_page(slug="terms", show_in_footer=False, footer_order=0)
+    # A bank transfer (the default), cash on delivery, and one switched off.
+    bank_transfer, cash_on_delivery = make_bank_transfer(instructions="Two\nlines"), make_cash_on_delivery()
+    make_bank_transfer(name="Old account", enabled=False, bank_code="")
+    return Catalogue(guide, magnesium, supplement, products, bank_transfer, cash_on_delivery)

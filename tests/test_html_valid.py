@@ -8,8 +8,6 @@ import json
 import shutil
 import subprocess
 import time
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -18,25 +16,7 @@ from django.template.loader import render_to_string
 from django.test import Client, override_settings
 
 from orders import links, status
-from orders.models import PaymentMethod
-from tests.factories import (
-    CUSTOMER,
-    SOURCED_BODY,
-    checkout_fields,
-    make_article,
-    make_author,
-    make_bank_transfer,
-    make_cash_on_delivery,
-    make_category,
-    make_faq,
-    make_page,
-    make_product,
-    make_product_category,
-    make_sourced_article,
-    make_supplement,
-    place_order_through_checkout,
-    png,
-)
+from tests.factories import CUSTOMER, Catalogue, checkout_fields, place_order_through_checkout
 from tests.forms import crawl, is_html_page
 
 pytestmark = pytest.mark.thorough
@@ -45,40 +25,6 @@ VNU_JAR = settings.BASE_DIR / "tests/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 MAX_PAGES = 40
 # Rendered by Django without the site's context (the CSRF failure view, handler500): checked as rendered alone.
 ALONE = ["403_csrf.html", "500.html", "503.html"]
-
-
-@pytest.fixture
-def shop(db):
-    """Some of everything the pages show: a reviewed, featured guide with a hero image, FAQs and products,
-    a featured product with an image, one on sale, one sold out, a supplement with its facts, the
-    products in two shop categories, and a second guide in the category."""
-    category = make_category(name="Recovery", description="Rest and recovery.")
-    author = make_author(credentials="Placeholder credentials", photo=png(64, 64), photo_alt="A face")
-    supplements = make_product_category(name="Supplements", description="Capsules & powders.")
-    equipment = make_product_category(name="Equipment")
-    products = [
-        make_product(name="Magnesium", image=png(64, 64), image_alt="A jar", description="One.\n\nTwo.",
-                     category=supplements, featured=True),
-        make_product(name="Roller", price=Decimal("12.00"), sale_price=Decimal("8.00"), category=equipment),
-        make_product(name="Sold out", stock=0, category=supplements),
-        make_supplement(name="Electrolytes", demo_values=True, category=supplements),
-    ]  # fmt: skip
-    guide = make_sourced_article(
-        featured=True,
-        category=category,
-        author=author,
-        last_reviewed=date(2026, 3, 2),
-        hero_image=png(64, 64),
-        hero_image_alt="A runner",
-    )
-    make_faq(guide, answer="Magnesium may help.")  # the guide is found by a search for magnesium
-    for product in products:
-        guide.product_links.create(product=product)
-    make_article(category=category)
-    make_page(slug="editorial-policy", title="Editorial policy", body=SOURCED_BODY)  # in the footer
-    make_bank_transfer()
-    make_cash_on_delivery()
-    return guide, products
 
 
 def vnu_errors(pages: dict[str, str], folder: Path) -> list[str]:
@@ -106,11 +52,11 @@ def vnu_errors(pages: dict[str, str], folder: Path) -> list[str]:
     ]
 
 
-def test_every_page_is_valid_html(shop, tmp_path):
+def test_every_page_is_valid_html(catalogue: Catalogue, tmp_path):
     assert shutil.which("java") and VNU_JAR.is_file(), "The Nu HTML checker is not installed: run `make vnu`."
     started = time.monotonic()
     visitor = Client()
-    guide, (magnesium, *_, supplement) = shop
+    guide, magnesium, supplement = catalogue.guide, catalogue.magnesium, catalogue.supplement
     visitor.post("/cart/add/", {"product": magnesium.pk, "quantity": 1})
     order = place_order_through_checkout(visitor)
     confirmation = f"/orders/{order.number}/"  # linked from nowhere
@@ -129,6 +75,7 @@ def test_every_page_is_valid_html(shop, tmp_path):
     shop_pages = {
         magnesium.get_absolute_url(),
         "/checkout/",
+        "/about/",
         "/editorial-policy/",
         confirmation,
         signed,
@@ -148,7 +95,7 @@ def test_every_page_is_valid_html(shop, tmp_path):
         private = visitor.get(confirmation)
     with override_settings(ORDER_LIMIT_PER_SESSION=1):  # the checkout refusing one order too many
         limited = visitor.post("/checkout/", CUSTOMER | checkout_fields(visitor.get("/checkout/")))
-    cod = {"payment_method": str(PaymentMethod.objects.get(kind="cash_on_delivery").pk), "country": "FR"}
+    cod = {"payment_method": str(catalogue.cash_on_delivery.pk), "country": "FR"}
     refused_payment = visitor.post("/checkout/", CUSTOMER | checkout_fields(visitor.get("/checkout/")) | cod)
     forged_link = visitor.get("/orders/link/AAAA-AAAA:forged:forged/")
     with override_settings(ORDER_LINK_MAX_AGE_DAYS=-1):

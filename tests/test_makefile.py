@@ -6,6 +6,8 @@ import subprocess
 import pytest
 from django.conf import settings
 
+pytestmark = pytest.mark.thorough  # make in a new process, which starts Python to find an interpreter
+
 
 def printed_by(target: str, **variables: str) -> str:
     """What `make -n target` would run, on SQLite unless `variables` say otherwise."""

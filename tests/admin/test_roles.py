@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from pytest_django.asserts import assertContains
 
+from fatigue_site.management.commands.setup_roles import ROLES
 from tests.factories import make_article, make_product
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,19 @@ def test_setup_roles_twice_leaves_two_groups_with_the_same_permissions():
     assert set(first) == {"Editors", "Shop managers"}
     assert "change_product" not in first["Editors"]
     assert "change_article" not in first["Shop managers"]
+
+
+def test_setup_roles_reads_the_permissions_in_one_query_a_group(django_assert_num_queries):
+    # Per group: its permissions; the group (looked up, then made in a savepoint); its permissions set (read, insert).
+    with django_assert_num_queries(2 * 7 + 2):  # and the command's own savepoint
+        call_command("setup_roles", stdout=io.StringIO())
+
+
+def test_setup_roles_names_a_permission_that_does_not_exist(monkeypatch):
+    monkeypatch.setitem(ROLES["Editors"], "articles", {"article": ["view", "publish"]})
+    with pytest.raises(CommandError, match=r"^No such permission: articles\.publish_article$"):
+        call_command("setup_roles", stdout=io.StringIO())
+    assert not Group.objects.exists()
 
 
 def test_editor_cannot_change_products(login_as):

@@ -5,8 +5,7 @@ exist here (the tests say so when none do).
 """
 
 import logging
-from datetime import datetime, timedelta
-from decimal import Decimal
+from datetime import datetime
 
 import pytest
 from django.contrib import admin
@@ -15,27 +14,10 @@ from django.contrib.auth.models import Group
 from django.db.models.fields.files import FieldFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from articles.models import Article
 from orders import status
-from tests.factories import (
-    make_article,
-    make_author,
-    make_bank_transfer,
-    make_cash_on_delivery,
-    make_category,
-    make_coupon,
-    make_faq,
-    make_page,
-    make_product,
-    make_product_category,
-    make_reviewer,
-    make_sourced_article,
-    make_supplement,
-    place_order_through_checkout,
-    png,
-)
+from tests.factories import Catalogue, place_order_through_checkout
 from tests.forms import Form, exception_of, parse_page
 
 # Transactional, as in production: a failed query on PostgreSQL must not abort the test's transaction
@@ -72,52 +54,24 @@ def admin_client(superuser, caplog) -> Client:
 
 
 @pytest.fixture
-def objects(roles, superuser, django_user_model, settings):
-    """A few objects of every registered model, made the way the site makes them."""
+def objects(catalogue: Catalogue, roles, superuser, django_user_model, settings):
+    """A few objects of every registered model, made the way the site makes them: the shared catalogue
+    (tests/factories.py) and what only the admin shows: staff, orders, carts and sign-ins."""
     editor = django_user_model.objects.create_user("editor", "editor@example.com", "pw", is_staff=True)
     editor.groups.set(Group.objects.filter(name="Editors"))
     django_user_model.objects.create_user("reader", "", "pw", first_name="Rea", last_name="Der")
 
-    category, author = make_category(), make_author(credentials="MD", photo=png(64, 64), photo_alt="A face")
-    reviewer = make_reviewer()
-    shelf = make_product_category(description="Two\nlines", order=2)
-    make_product_category(name="Empty shelf")
-    products = [
-        make_product(image=png(64, 64), image_alt="A jar", category=shelf, featured=True),
-        make_supplement(sale_price=8, category=shelf),  # its Supplement Facts and ingredients are inlines of its form
-        make_product(stock=0, is_active=False),
-    ]
-    make_coupon(code="SPRING10", minimum_subtotal=Decimal("20.00"), usage_limit=100, per_email_limit=1,
-                starts_at=timezone.now(), ends_at=timezone.now() + timedelta(days=30))  # fmt: skip
-    make_coupon(code="FIVE-OFF", kind="fixed", amount=Decimal("5.00"), is_active=False)
-    guide = make_sourced_article(
-        category=category,
-        author=author,
-        reviewed_by=reviewer,
-        hero_image=png(64, 64),
-        hero_image_alt="A runner",
-        featured=True,
-    )
-    make_faq(guide)
-    make_faq(guide, answer="Two\nlines")
-    guide.product_links.create(product=products[0])
-    make_article(category=category, status=Article.Status.DRAFT, published_at=None)
-    make_article(author=reviewer, reviewed_by=author, body="Plain text, no headings.\r\n\r\n* a list\r\n")
-    make_page(slug="about", body="## Who\r\n\r\nPlain text.\r\n")
-    make_page(slug="terms", show_in_footer=False, footer_order=0)
-
-    # Payment methods: a bank transfer (the default), cash on delivery, and one switched off.
-    bank, cod = make_bank_transfer(instructions="Two\nlines"), make_cash_on_delivery()
-    make_bank_transfer(name="Old account", enabled=False, bank_code="")
+    bank, cod = catalogue.bank_transfer, catalogue.cash_on_delivery
+    magnesium, supplement = catalogue.magnesium, catalogue.supplement
     shopper = Client()  # orders (with their lines, history and email tasks) placed through the checkout
-    shopper.post("/cart/add/", {"product": products[0].pk, "quantity": 2})
+    shopper.post("/cart/add/", {"product": magnesium.pk, "quantity": 2})
     shipped = place_order_through_checkout(shopper)
     status.move(shipped, "paid")
     status.move(shipped, "shipped", tracking_number="TRK1", tracking_url="https://carrier.example/TRK1")
-    shopper.post("/cart/add/", {"product": products[0].pk, "quantity": 1})
+    shopper.post("/cart/add/", {"product": magnesium.pk, "quantity": 1})
     place_order_through_checkout(shopper, payment_method=str(cod.pk))
     assert bank.orders.count() == cod.orders.count() == 1
-    Client().post("/cart/add/", {"product": products[1].pk, "quantity": 1})  # a cart left as it is
+    Client().post("/cart/add/", {"product": supplement.pk, "quantity": 1})  # a cart left as it is
 
     # Admin sign-ins as django-axes logs them: a success, and a failure (kept in its log, when that is on).
     settings.AXES_ENABLE_ACCESS_FAILURE_LOG = True
@@ -233,14 +187,16 @@ def save_unchanged(client: Client, model, pk, changelist: str) -> str | None:
 
 
 def test_every_object_saves_unchanged_from_its_change_form(admin_client, objects):
-    failures = []
+    failures, checked = [], {}
     for model, _model_admin, changelist in registered():
         pks = list(model._default_manager.order_by("pk").values_list("pk", flat=True)[:OBJECTS_PER_MODEL])
+        checked[model._meta.label] = len(pks)
         if not pks:
-            failures.append(f"{model._meta.label}: no object to round-trip; make a few in the `objects` fixture")
+            failures.append(f"{model._meta.label}: no object to round-trip; make a few (tests/factories.py)")
         for pk in pks:
             for view in ("history", "delete"):  # the object's pages that only read
                 check(failures, admin_client, "GET", admin_url(model, view, pk), expect=[200, 403])
             if problem := save_unchanged(admin_client, model, pk, changelist):
                 failures.append(problem)
+    print(f"{len(checked)} models, {sum(checked.values())} objects round-tripped")
     assert not failures, "\n".join(failures)

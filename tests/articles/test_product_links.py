@@ -44,6 +44,7 @@ def test_the_admin_refuses_a_product_link_without_the_product_mentioned(login_as
     assertContains(response, "The body links product:iron, but that product is not among those mentioned below.")
 
 
+@pytest.mark.thorough  # the demo content
 def test_the_demo_guide_links_the_nutrients_it_names_to_their_picks(client):
     call_command("seed_demo", stdout=io.StringIO())
     response = client.get("/guides/deep-muscle-fatigue/")

@@ -109,6 +109,7 @@ def test_the_callout_is_an_aside_with_a_heading_and_its_content_sanitized():
     assert not find_all(page, "a")  # the javascript: link stays text
 
 
+@pytest.mark.thorough  # the demo content
 def test_the_demo_guide_shows_its_warning_signs_in_the_callout_in_the_seeds_words(client):
     call_command("seed_demo", stdout=io.StringIO())
     response = client.get("/guides/deep-muscle-fatigue/")

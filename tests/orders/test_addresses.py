@@ -1,12 +1,14 @@
 """Delivery addresses the country's way: the fields it asks for, its postcodes, the update button, how it prints."""
 
 import pytest
+from django import forms
 from django.core import mail
+from django.test.signals import template_rendered
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from cart.cart import Cart
 from orders import tasks
-from orders.addresses import AddressForm
+from orders.addresses import COUNTRY_CHOICES, AddressForm, rendered_list
 from orders.models import Order
 from tests.columns import values_longer_than_their_columns
 from tests.factories import CUSTOMER
@@ -172,6 +174,32 @@ def test_the_fields_follow_the_countrys_order():
     ]
 
 
+def test_the_lists_of_countries_and_regions_are_rendered_once_for_a_choice_and_then_kept():
+    rendered_list.cache_clear()
+    rendered = []
+    template_rendered.connect(receiver := lambda sender, **kwargs: rendered.append(sender.name))
+    try:
+        first = str(AddressForm(initial={"country": "GB"})["country"])
+        again = str(AddressForm(initial={"country": "GB"})["country"])
+        states = [str(AddressForm(initial={"country": "US"})["region"]) for _ in range(2)]
+        sent = AddressForm({"country": "XX"})
+        junk = str(sent["country"])
+    finally:
+        template_rendered.disconnect(receiver)
+    # GB's countries and the US states once each, then what a client sent.
+    assert rendered.count("django/forms/widgets/select.html") == 3
+    assert states[0] == states[1] and '<option value="" selected>Choose a state</option>' in states[0]
+    assert (
+        again
+        == first
+        == forms.Select(choices=COUNTRY_CHOICES).render(
+            "country", "GB", {"autocomplete": "country", "aria-describedby": "id_country_helptext", "id": "id_country"}
+        )
+    )
+    assert '<option value="GB" selected>United Kingdom</option>' in first
+    assert "selected" not in junk and 'aria-invalid="true"' in junk
+
+
 def test_changing_the_country_without_javascript_shows_its_fields_keeps_the_typing_and_places_nothing(
     filled_cart, checkout_form
 ):
@@ -196,6 +224,7 @@ def test_changing_the_country_without_javascript_shows_its_fields_keeps_the_typi
     assert Order.objects.get().region == "IL"
 
 
+@pytest.mark.thorough  # 36 checkouts: a fuzz of its own
 def test_junk_sent_with_the_update_button_gets_the_form_again(filled_cart, checkout_form):
     data = checkout_form(**UPDATE)
     for field in ["country", "region", "postcode", "city", "token", "expected_total"]:

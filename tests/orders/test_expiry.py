@@ -131,6 +131,7 @@ def test_one_order_is_counted_in_the_singular():
     assert cancel_unpaid() == "Cancelled 1 unpaid order past the date to pay by.\n"
 
 
+@pytest.mark.thorough  # migrates back and forth
 @pytest.mark.django_db(transaction=True)  # the schema changes, which SQLite cannot do inside the test's transaction
 def test_orders_awaiting_payment_before_the_date_existed_keep_the_14_days_they_were_promised():
     executor = MigrationExecutor(connection)

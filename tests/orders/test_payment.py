@@ -269,6 +269,7 @@ def test_the_kind_of_a_saved_method_cannot_change(login_as):
     assert method.kind == "bank_transfer"
 
 
+@pytest.mark.thorough  # the demo content
 def test_the_demo_methods_are_plainly_placeholders_and_loaded_once():
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())

@@ -1,5 +1,5 @@
 from django.contrib.auth.models import Group, Permission
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 # Group name -> {app label: {model: actions}}. Editors may delete drafts only (the admin enforces it).
@@ -50,9 +50,16 @@ class Command(BaseCommand):
                 (app, f"{action}_{model}") for app, models in apps.items() for model, actions in models.items()
                 for action in actions
             ]  # fmt: skip
-            permissions = [
-                Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in codenames
-            ]
+            # One query for all of them; a name that matches no permission (a renamed model) stops here.
+            found = {
+                (permission.content_type.app_label, permission.codename): permission
+                for permission in Permission.objects.filter(
+                    codename__in=[codename for _, codename in codenames]
+                ).select_related("content_type")
+            }
+            if missing := [f"{app}.{codename}" for app, codename in codenames if (app, codename) not in found]:
+                raise CommandError(f"No such permission: {', '.join(missing)}")
+            permissions = [found[key] for key in codenames]
             group, created = Group.objects.get_or_create(name=name)
             group.permissions.set(permissions)
             self.stdout.write(
