@@ -61,11 +61,11 @@ test: $(VENV)/.dev browser vnu redis $(if $(findstring postgres,$(DATABASE_URL))
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(if $(COVERAGE),--cov)
 
-# The edit-test loop, in about a minute (figures in docs/development.md): lint, types and the tests that need
-# no browser, no server process, no Redis and no whole-site crawl (the marks in pyproject.toml). It installs
-# and starts nothing beyond the venv; make test runs everything.
+# The edit-test loop, in under a minute (figures in docs/development.md): lint, types and the tests that need
+# no browser, no server process, no Redis and no whole-site crawl (the marks in pyproject.toml), on every core
+# (pytest-xdist). It installs and starts nothing beyond the venv; make test runs everything, one at a time.
 check: $(VENV)/.dev lint typecheck
-	$(VENV)/bin/pytest -q -m "not browser and not slow and not redis and not thorough"
+	$(VENV)/bin/pytest -q -n auto -m "not browser and not slow and not redis and not thorough"
 
 # Kill the app server during a stream of cart and checkout requests for SOAK_SECONDS, then check that
 # nothing was lost or doubled. It needs PostgreSQL: the servers and the checks share the test database.
