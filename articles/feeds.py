@@ -15,7 +15,8 @@ from core.canonical import absolute_url
 
 LATEST_GUIDES = 20
 # What XML 1.0 cannot carry: C0 control characters but tab and line breaks, the non-characters U+FFFE and
-# U+FFFF, and lone surrogates.
+# U+FFFF, and lone surrogates. Not core/validators.py's rule, which is about what editors may type (it
+# refuses C1 and DEL too, which XML carries): this one is about writing rows stored before it, whatever they hold.
 NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 

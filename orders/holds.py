@@ -4,7 +4,7 @@ Placing an order takes its units off sale at once; a bank transfer then holds th
 pay-by date passes (manage.py cancel_unpaid_orders), cash on delivery until it ships. So that one client
 cannot sell the shop out with orders it never pays, the units held by its unpaid orders are capped, per
 product (UNPAID_UNITS_PER_PRODUCT) and in all (UNPAID_UNITS_TOTAL). A client is the browser's cart, the
-folded email (limits.mailbox) and the client's network (limits.client_network), counted together: orders
+folded email (ratelimits.mailbox) and the client's network (ratelimits.client_network), counted together: orders
 that share any of the three count as one client's.
 
 The order stores keyed digests of the three (HMAC with SECRET_KEY), not the values: the digest of an IPv4
@@ -20,7 +20,7 @@ from django.db.models import Q, Sum
 from django.utils.crypto import salted_hmac
 
 from catalogue.models import Product
-from orders.limits import mailbox
+from core.ratelimits import mailbox
 from orders.models import Order, OrderLine
 
 

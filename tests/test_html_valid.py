@@ -104,7 +104,8 @@ def test_every_page_is_valid_html(catalogue: Catalogue, tmp_path):
     tracked = visitor.get(visitor.post("/orders/track/", tracking)["Location"])
     with override_settings(TRACK_LIMIT_PER_EMAIL=1):
         too_often = visitor.post("/orders/track/", tracking)
-    with override_settings(SEARCH_LIMIT_PER_MINUTE=1):  # it searched more than once this minute
+    with override_settings(SEARCH_LIMIT_PER_MINUTE=1):  # two searches in a row: the second is refused
+        visitor.get("/search/", {"q": "iron"})
         searched_too_often = visitor.get("/search/", {"q": "zinc"})
     with override_settings(COUPON_TRIES_PER_SESSION=1):
         visitor.post("/cart/coupon/", {"code": "GUESS1"})

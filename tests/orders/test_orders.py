@@ -16,6 +16,7 @@ from pytest_django.asserts import assertContains
 
 from cart.cart import Cart
 from catalogue.models import Product
+from core import pages
 from orders import status, tasks
 from orders.models import Order
 from tests.factories import CUSTOMER, checkout_fields, make_bank_transfer, make_product, place_order_through_checkout
@@ -217,3 +218,24 @@ def test_order_admin_search_by_number(filled_cart, login_as):
 
 def test_session_store_is_the_database():
     assert SessionStore.__module__ == "django.contrib.sessions.backends.db"
+
+
+@pytest.mark.django_db
+def test_cancelling_starts_new_shared_pages_only_when_what_they_show_of_a_product_changes(
+    payment_methods, django_capture_on_commit_callbacks
+):
+    plenty, last_one = make_product(sku="PLENTY", stock=50), make_product(sku="LAST", stock=1)
+    orders = {}
+    for product in (plenty, last_one):
+        shopper = Client()
+        shopper.post("/cart/add/", {"product": product.pk, "quantity": 1})
+        orders[product.sku] = place_order_through_checkout(shopper)
+
+    before = pages.generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        status.cancel(orders["PLENTY"])  # 49 to 50: still "in stock", still at most 20 a line
+    assert pages.generation() == before
+    with django_capture_on_commit_callbacks(execute=True):
+        status.cancel(orders["LAST"])  # sold out to in stock
+    assert pages.generation() != before
+    assert list(Product.objects.order_by("sku").values_list("sku", "stock")) == [("LAST", 1), ("PLENTY", 50)]
