@@ -274,6 +274,18 @@ def test_one_client_cannot_spend_the_popular_page_budget(settings):
     assert all(pages.stored_page(f"/search/?q={word}") for word in ("magnesium", "potassium", "zinc"))
 
 
+def test_a_popular_search_answered_429_spends_none_of_the_budget(settings):
+    settings.PAGE_CACHE_POPULAR_PAGES, settings.SEARCH_LIMIT_PER_MINUTE = 1, 1
+    make_article(title="Magnesium and zinc")
+    assert [visitor(number).get("/search/?q=zinc").status_code for number in range(2)] == [200, 200]
+    third = visitor(2)
+    assert third.get("/search/?q=magnesium").status_code == 200  # its one search this minute
+    assert third.get("/search/?q=zinc").status_code == 429  # the third asker, refused: nothing stored
+    answers = [visitor(number).get("/search/?q=magnesium") for number in range(3, 5)]
+    assert [answer.get("X-Page-Cache") for answer in answers] == [None, "miss"]  # the budget's one page
+    assert pages.stored_page("/search/?q=magnesium") is not None
+
+
 def test_a_shared_search_shows_a_changed_guide_at_once():
     guide = make_article(title="Magnesium basics")
     for number in range(4):

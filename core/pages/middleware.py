@@ -84,9 +84,10 @@ def shared_path(request) -> str | None:
 def _popular_enough(request, key: str, current: str) -> bool:
     """Whether a page just missed may be stored: always, for a view shared from its first visit; for
     one shared once popular, when the page has been asked for by `popular_after` clients in this
-    generation and the generation's PAGE_CACHE_POPULAR_PAGES are not all stored. The counts are kept in
-    a fixed number of slots (POPULAR_SLOTS a generation, expiring with it), so junk queries add no
-    counters; two pages sharing a slot only become popular a little sooner.
+    generation (and then, if its answer is storable, when the generation's budget allows:
+    _within_budget). The counts are kept in a fixed number of slots (POPULAR_SLOTS a generation,
+    expiring with it), so junk queries add no counters; two pages sharing a slot only become popular a
+    little sooner.
 
     A client network counts once a slot: a marker per (client, slot), expiring with the generation,
     says it asked already. So one address cannot make a query popular, nor spend the budget alone by
@@ -97,8 +98,14 @@ def _popular_enough(request, key: str, current: str) -> bool:
     slot = zlib.crc32(key.encode()) % POPULAR_SLOTS
     client = zlib.crc32(client_network(request).encode())
     first_asking = cache.add(f"pages:asker:{current}:{slot}:{client:x}", 1, settings.PAGE_CACHE_SECONDS)
-    if not first_asking or counted(f"pages:asked:{current}:{slot}", settings.PAGE_CACHE_SECONDS) < after:
-        return False
+    return first_asking and counted(f"pages:asked:{current}:{slot}", settings.PAGE_CACHE_SECONDS) >= after
+
+
+def _within_budget(request, current: str) -> bool:
+    """For a page shared once popular, whose answer is storable: whether one more of the generation's
+    PAGE_CACHE_POPULAR_PAGES may be stored (counted only now, so a refused or failed answer spends none)."""
+    if not getattr(_shared_view_at(request.path_info, settings.ROOT_URLCONF), "popular_after", 0):
+        return True
     return 0 < counted(f"pages:popular:{current}", settings.PAGE_CACHE_SECONDS) <= settings.PAGE_CACHE_POPULAR_PAGES
 
 
@@ -170,7 +177,7 @@ class PageCacheMiddleware:
                     store_as = (key, current)
 
         response = self.get_response(request)
-        if store_as and _is_storable(response):
+        if store_as and _is_storable(response) and _within_budget(request, store_as[1]):
             response["X-Page-Cache"] = "miss"
             store(*store_as, response)
         return response
